@@ -1,0 +1,244 @@
+package schema
+
+import (
+	"database/sql/driver"
+	"math/big"
+)
+
+// PostgreSQL type OIDs used by the column table (pg_type.oid).
+const (
+	OIDBool        uint32 = 16
+	OIDInt8        uint32 = 20
+	OIDInt2        uint32 = 21
+	OIDInt4        uint32 = 23
+	OIDText        uint32 = 25
+	OIDFloat8      uint32 = 701
+	OIDVarchar     uint32 = 1043
+	OIDTimestamptz uint32 = 1184
+	OIDNumeric     uint32 = 1700
+)
+
+// Kind says how a column's values are printed by the ra family.
+type Kind int
+
+const (
+	KindText    Kind = iota // printed as is
+	KindInt                 // integer counter or number
+	KindFloat               // seconds, rates: printed with -p precision
+	KindTime                // timestamp: printed with the ra time format
+	KindPort                // port; ICMP type/code printed Argus's way
+	KindAddr                // address; joined to the port when the delimiter is a space
+	KindFlags               // Argus's flag string, padded to its width
+	KindDir                 // direction indicator, padded as ra pads it
+	KindHex                 // printed as 0x… hex
+	KindAddrNum             // 128-bit numeric address: not printed by ra
+)
+
+// Column describes one column of the flows table or view.
+type Column struct {
+	Name   string // SQL column, ra -s field and filter vocabulary
+	Type   string // DuckDB type
+	PGType uint32 // PostgreSQL type OID the wire endpoint reports
+	Label  string // ra header label ("" for columns ra does not print)
+	Width  int    // ra default column width
+	Kind   Kind
+	Doc    string
+	// Expr is the SQL expression of a derived column over stored columns;
+	// empty for stored columns.
+	Expr string
+	// value extracts a stored column's value from a record; nil means NULL.
+	value func(r *Record) driver.Value
+}
+
+// Stored reports whether the column is stored in partition tables (rather
+// than computed in the flows view).
+func (c *Column) Stored() bool { return c.Expr == "" }
+
+// Value returns the record's value for a stored column, ready for the
+// DuckDB Appender (nil for NULL).
+func (c *Column) Value(r *Record) driver.Value { return c.value(r) }
+
+func nullIf[T any](ok bool, v T) driver.Value {
+	if !ok {
+		return nil
+	}
+	return v
+}
+
+// uhuge turns the two halves of a 128-bit number into the *big.Int the
+// DuckDB driver appends to UHUGEINT columns.
+func uhuge(hi, lo uint64) driver.Value {
+	var b [16]byte
+	for i := 0; i < 8; i++ {
+		b[7-i] = byte(hi >> (8 * i))
+		b[15-i] = byte(lo >> (8 * i))
+	}
+	return new(big.Int).SetBytes(b[:])
+}
+
+// Columns is the flow table. Order is the physical column order of every
+// partition and of the flows view (derived columns follow the stored ones).
+var columns = []Column{
+	{Name: "stime", Type: "TIMESTAMPTZ", PGType: OIDTimestamptz, Label: "StartTime", Width: 15, Kind: KindTime,
+		Doc: "time of the record's first packet (µs)", value: func(r *Record) driver.Value { return r.Stime.UTC() }},
+	{Name: "ltime", Type: "TIMESTAMPTZ", PGType: OIDTimestamptz, Label: "LastTime", Width: 15, Kind: KindTime,
+		Doc: "time of the record's last packet (µs)", value: func(r *Record) driver.Value { return r.Ltime.UTC() }},
+	{Name: "flgs", Type: "VARCHAR", PGType: OIDText, Label: "Flgs", Width: 9, Kind: KindFlags,
+		Doc: "Argus flag string: encapsulation, ICMP mapping, loss, window, ECN, fragments, IP options", value: func(r *Record) driver.Value { return r.Flgs }},
+	{Name: "proto", Type: "VARCHAR", PGType: OIDText, Label: "Proto", Width: 6, Kind: KindText,
+		Doc: "protocol name as ra prints it (tcp, udp, icmp, ipv6-icmp, arp, …)", value: func(r *Record) driver.Value { return r.Proto }},
+	{Name: "pnum", Type: "INTEGER", PGType: OIDInt4, Label: "Proto", Width: 6, Kind: KindInt,
+		Doc: "protocol number: IP protocol, or the ethertype for non-IP flows", value: func(r *Record) driver.Value { return r.PNum }},
+	{Name: "etype", Type: "INTEGER", PGType: OIDInt4, Label: "Etype", Width: 6, Kind: KindInt,
+		Doc: "ethertype of the flow's network layer (2048 IPv4, 34525 IPv6, 2054 ARP)", value: func(r *Record) driver.Value { return int32(r.EType) }},
+	{Name: "saddr", Type: "VARCHAR", PGType: OIDText, Label: "SrcAddr", Width: 18, Kind: KindAddr,
+		Doc: "source address (the flow's initiator); MAC for non-IP flows", value: func(r *Record) driver.Value { return r.Saddr }},
+	{Name: "sport", Type: "INTEGER", PGType: OIDInt4, Label: "Sport", Width: 6, Kind: KindPort,
+		Doc: "source port; for ICMP type | code<<8 as Argus keeps it", value: func(r *Record) driver.Value { return nullIf(r.HasPorts, r.Sport) }},
+	{Name: "dir", Type: "VARCHAR", PGType: OIDText, Label: "Dir", Width: 5, Kind: KindDir,
+		Doc: "direction indicator as ra prints it (->, <->, <?>, who)", value: func(r *Record) driver.Value { return r.Dir }},
+	{Name: "daddr", Type: "VARCHAR", PGType: OIDText, Label: "DstAddr", Width: 18, Kind: KindAddr,
+		Doc: "destination address; MAC for non-IP flows", value: func(r *Record) driver.Value { return r.Daddr }},
+	{Name: "dport", Type: "INTEGER", PGType: OIDInt4, Label: "Dport", Width: 6, Kind: KindPort,
+		Doc: "destination port; for ICMP the echo id or the detail Argus keeps", value: func(r *Record) driver.Value { return nullIf(r.HasPorts, r.Dport) }},
+	{Name: "spkts", Type: "BIGINT", PGType: OIDInt8, Label: "SrcPkts", Width: 8, Kind: KindInt,
+		Doc: "packets sent by the source", value: func(r *Record) driver.Value { return r.Spkts }},
+	{Name: "dpkts", Type: "BIGINT", PGType: OIDInt8, Label: "DstPkts", Width: 8, Kind: KindInt,
+		Doc: "packets sent by the destination", value: func(r *Record) driver.Value { return r.Dpkts }},
+	{Name: "sbytes", Type: "BIGINT", PGType: OIDInt8, Label: "SrcBytes", Width: 10, Kind: KindInt,
+		Doc: "frame bytes sent by the source, link header included", value: func(r *Record) driver.Value { return r.Sbytes }},
+	{Name: "dbytes", Type: "BIGINT", PGType: OIDInt8, Label: "DstBytes", Width: 10, Kind: KindInt,
+		Doc: "frame bytes sent by the destination", value: func(r *Record) driver.Value { return r.Dbytes }},
+	{Name: "sappbytes", Type: "BIGINT", PGType: OIDInt8, Label: "SAppBytes", Width: 10, Kind: KindInt,
+		Doc: "payload bytes above layer 4 sent by the source", value: func(r *Record) driver.Value { return r.Sappbytes }},
+	{Name: "dappbytes", Type: "BIGINT", PGType: OIDInt8, Label: "DAppBytes", Width: 10, Kind: KindInt,
+		Doc: "payload bytes above layer 4 sent by the destination", value: func(r *Record) driver.Value { return r.Dappbytes }},
+	{Name: "state", Type: "VARCHAR", PGType: OIDText, Label: "State", Width: 5, Kind: KindText,
+		Doc: "Argus state (REQ ACC CON CLO FIN RST TIM, INT, ECO ECR URP …)", value: func(r *Record) driver.Value { return r.State }},
+	{Name: "cause", Type: "VARCHAR", PGType: OIDText, Label: "Cause", Width: 7, Kind: KindText,
+		Doc: "why the record was emitted: Start, Status, Timeout", value: func(r *Record) driver.Value { return r.Cause }},
+	{Name: "smac", Type: "VARCHAR", PGType: OIDText, Label: "SrcMac", Width: 17, Kind: KindText,
+		Doc: "source MAC address", value: func(r *Record) driver.Value { return nullIf(r.Smac != "", r.Smac) }},
+	{Name: "dmac", Type: "VARCHAR", PGType: OIDText, Label: "DstMac", Width: 17, Kind: KindText,
+		Doc: "destination MAC address", value: func(r *Record) driver.Value { return nullIf(r.Dmac != "", r.Dmac) }},
+	{Name: "sttl", Type: "UTINYINT", PGType: OIDInt2, Label: "sTtl", Width: 4, Kind: KindInt,
+		Doc: "IP TTL / hop limit of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSttl, r.Sttl) }},
+	{Name: "dttl", Type: "UTINYINT", PGType: OIDInt2, Label: "dTtl", Width: 4, Kind: KindInt,
+		Doc: "IP TTL / hop limit of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDttl, r.Dttl) }},
+	{Name: "stos", Type: "UTINYINT", PGType: OIDInt2, Label: "sTos", Width: 4, Kind: KindInt,
+		Doc: "IP TOS / traffic class of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSttl, r.Stos) }},
+	{Name: "dtos", Type: "UTINYINT", PGType: OIDInt2, Label: "dTos", Width: 4, Kind: KindInt,
+		Doc: "IP TOS / traffic class of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDttl, r.Dtos) }},
+	{Name: "svlan", Type: "USMALLINT", PGType: OIDInt4, Label: "sVlan", Width: 5, Kind: KindInt,
+		Doc: "802.1Q VLAN id of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSvlan, r.Svlan) }},
+	{Name: "dvlan", Type: "USMALLINT", PGType: OIDInt4, Label: "dVlan", Width: 5, Kind: KindInt,
+		Doc: "802.1Q VLAN id of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDvlan, r.Dvlan) }},
+	{Name: "smpls", Type: "UINTEGER", PGType: OIDInt8, Label: "sMpls", Width: 7, Kind: KindInt,
+		Doc: "top MPLS label of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSmpls, r.Smpls) }},
+	{Name: "dmpls", Type: "UINTEGER", PGType: OIDInt8, Label: "dMpls", Width: 7, Kind: KindInt,
+		Doc: "top MPLS label of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDmpls, r.Dmpls) }},
+	{Name: "stcpflags", Type: "UTINYINT", PGType: OIDInt2, Label: "STcpFlags", Width: 4, Kind: KindHex,
+		Doc: "OR of the TCP flags the source sent (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128)", value: func(r *Record) driver.Value { return r.STCPFlags }},
+	{Name: "dtcpflags", Type: "UTINYINT", PGType: OIDInt2, Label: "DTcpFlags", Width: 4, Kind: KindHex,
+		Doc: "OR of the TCP flags the destination sent", value: func(r *Record) driver.Value { return r.DTCPFlags }},
+	{Name: "sretrans", Type: "BIGINT", PGType: OIDInt8, Label: "SrcRetra", Width: 8, Kind: KindInt,
+		Doc: "TCP retransmissions by the source", value: func(r *Record) driver.Value { return r.Sretrans }},
+	{Name: "dretrans", Type: "BIGINT", PGType: OIDInt8, Label: "DstRetra", Width: 8, Kind: KindInt,
+		Doc: "TCP retransmissions by the destination", value: func(r *Record) driver.Value { return r.Dretrans }},
+	{Name: "swin", Type: "USMALLINT", PGType: OIDInt4, Label: "SrcWin", Width: 6, Kind: KindInt,
+		Doc: "last TCP window advertised by the source", value: func(r *Record) driver.Value { return r.Swin }},
+	{Name: "dwin", Type: "USMALLINT", PGType: OIDInt4, Label: "DstWin", Width: 6, Kind: KindInt,
+		Doc: "last TCP window advertised by the destination", value: func(r *Record) driver.Value { return r.Dwin }},
+	{Name: "stcpb", Type: "UINTEGER", PGType: OIDInt8, Label: "SrcTCPBase", Width: 10, Kind: KindInt,
+		Doc: "source's initial TCP sequence number", value: func(r *Record) driver.Value { return r.Stcpb }},
+	{Name: "dtcpb", Type: "UINTEGER", PGType: OIDInt8, Label: "DstTCPBase", Width: 10, Kind: KindInt,
+		Doc: "destination's initial TCP sequence number", value: func(r *Record) driver.Value { return r.Dtcpb }},
+	{Name: "synack", Type: "DOUBLE", PGType: OIDFloat8, Label: "SynAck", Width: 8, Kind: KindFloat,
+		Doc: "seconds from SYN to SYN/ACK", value: func(r *Record) driver.Value { return r.Synack }},
+	{Name: "ackdat", Type: "DOUBLE", PGType: OIDFloat8, Label: "AckDat", Width: 8, Kind: KindFloat,
+		Doc: "seconds from SYN/ACK to the handshake's ACK", value: func(r *Record) driver.Value { return r.Ackdat }},
+	{Name: "encaps", Type: "VARCHAR", PGType: OIDText, Label: "Encaps", Width: 12, Kind: KindText,
+		Doc: "encapsulations the flow was carried in, outermost first (eth,vlan,mpls,gre,ipnip,6in4,pppoe,…)", value: func(r *Record) driver.Value { return r.Encaps }},
+	{Name: "inode", Type: "VARCHAR", PGType: OIDText, Label: "Inode", Width: 15, Kind: KindText,
+		Doc: "sender of an ICMP error mapped onto this flow", value: func(r *Record) driver.Value { return nullIf(r.Inode != "", r.Inode) }},
+	{Name: "srcid", Type: "VARCHAR", PGType: OIDText, Label: "SrcId", Width: 14, Kind: KindText,
+		Doc: "the sensor or exporter that produced the record", value: func(r *Record) driver.Value { return r.Srcid }},
+	{Name: "seq", Type: "BIGINT", PGType: OIDInt8, Label: "Seq", Width: 10, Kind: KindInt,
+		Doc: "record sequence number per sensor", value: func(r *Record) driver.Value { return r.Seq }},
+	{Name: "trans", Type: "INTEGER", PGType: OIDInt4, Label: "Trans", Width: 5, Kind: KindInt,
+		Doc: "number of records merged into this one (1 for sensor records)", value: func(r *Record) driver.Value { return r.Trans }},
+	{Name: "saddr_num", Type: "UHUGEINT", PGType: OIDNumeric, Kind: KindAddrNum,
+		Doc: "source address as a 128-bit number (IPv4 mapped into ::ffff:0:0/96), for exact CIDR tests", value: func(r *Record) driver.Value {
+			if !r.HasAddrNum {
+				return nil
+			}
+			return uhuge(r.SaddrHi, r.SaddrLo)
+		}},
+	{Name: "daddr_num", Type: "UHUGEINT", PGType: OIDNumeric, Kind: KindAddrNum,
+		Doc: "destination address as a 128-bit number", value: func(r *Record) driver.Value {
+			if !r.HasAddrNum {
+				return nil
+			}
+			return uhuge(r.DaddrHi, r.DaddrLo)
+		}},
+
+	// Derived columns: computed in the flows view.
+	{Name: "dur", Type: "DOUBLE", PGType: OIDFloat8, Label: "Dur", Width: 10, Kind: KindFloat,
+		Doc: "ltime − stime in seconds", Expr: "(epoch_us(ltime) - epoch_us(stime)) / 1e6"},
+	{Name: "pkts", Type: "BIGINT", PGType: OIDInt8, Label: "TotPkts", Width: 8, Kind: KindInt,
+		Doc: "packets both ways", Expr: "spkts + dpkts"},
+	{Name: "bytes", Type: "BIGINT", PGType: OIDInt8, Label: "TotBytes", Width: 10, Kind: KindInt,
+		Doc: "bytes both ways", Expr: "sbytes + dbytes"},
+	{Name: "appbytes", Type: "BIGINT", PGType: OIDInt8, Label: "TotAppByte", Width: 10, Kind: KindInt,
+		Doc: "application bytes both ways", Expr: "sappbytes + dappbytes"},
+	{Name: "tcprtt", Type: "DOUBLE", PGType: OIDFloat8, Label: "TcpRtt", Width: 8, Kind: KindFloat,
+		Doc: "TCP handshake round trip: synack + ackdat", Expr: "synack + ackdat"},
+	{Name: "rate", Type: "DOUBLE", PGType: OIDFloat8, Label: "Rate", Width: 12, Kind: KindFloat,
+		Doc:  "packets per second, (pkts − 1) / dur as ra computes it",
+		Expr: "CASE WHEN ltime > stime AND spkts + dpkts > 1 THEN (spkts + dpkts - 1) / ((epoch_us(ltime) - epoch_us(stime)) / 1e6) ELSE 0 END"},
+	{Name: "srate", Type: "DOUBLE", PGType: OIDFloat8, Label: "SrcRate", Width: 12, Kind: KindFloat,
+		Doc: "source packets per second", Expr: "CASE WHEN ltime > stime AND spkts > 1 THEN (spkts - 1) / ((epoch_us(ltime) - epoch_us(stime)) / 1e6) ELSE 0 END"},
+	{Name: "drate", Type: "DOUBLE", PGType: OIDFloat8, Label: "DstRate", Width: 12, Kind: KindFloat,
+		Doc: "destination packets per second", Expr: "CASE WHEN ltime > stime AND dpkts > 1 THEN (dpkts - 1) / ((epoch_us(ltime) - epoch_us(stime)) / 1e6) ELSE 0 END"},
+	{Name: "sload", Type: "DOUBLE", PGType: OIDFloat8, Label: "SrcLoad", Width: 12, Kind: KindFloat,
+		Doc: "source bits per second as ra computes it", Expr: "CASE WHEN ltime > stime AND spkts > 1 THEN (sbytes - sbytes // spkts) * 8 / ((epoch_us(ltime) - epoch_us(stime)) / 1e6) ELSE 0 END"},
+	{Name: "dload", Type: "DOUBLE", PGType: OIDFloat8, Label: "DstLoad", Width: 12, Kind: KindFloat,
+		Doc: "destination bits per second", Expr: "CASE WHEN ltime > stime AND dpkts > 1 THEN (dbytes - dbytes // dpkts) * 8 / ((epoch_us(ltime) - epoch_us(stime)) / 1e6) ELSE 0 END"},
+	{Name: "load", Type: "DOUBLE", PGType: OIDFloat8, Label: "Load", Width: 12, Kind: KindFloat,
+		Doc: "bits per second both ways", Expr: "CASE WHEN ltime > stime AND spkts + dpkts > 1 THEN ((CASE WHEN spkts > 1 THEN sbytes - sbytes // spkts ELSE 0 END) + (CASE WHEN dpkts > 1 THEN dbytes - dbytes // dpkts ELSE 0 END)) * 8 / ((epoch_us(ltime) - epoch_us(stime)) / 1e6) ELSE 0 END"},
+	{Name: "smeansz", Type: "DOUBLE", PGType: OIDFloat8, Label: "sMeanPktSz", Width: 10, Kind: KindFloat,
+		Doc: "mean packet size from the source", Expr: "CASE WHEN spkts > 0 THEN sbytes / spkts ELSE 0 END"},
+	{Name: "dmeansz", Type: "DOUBLE", PGType: OIDFloat8, Label: "dMeanPktSz", Width: 10, Kind: KindFloat,
+		Doc: "mean packet size from the destination", Expr: "CASE WHEN dpkts > 0 THEN dbytes / dpkts ELSE 0 END"},
+}
+
+// Columns returns the flow table's columns, stored ones first. The slice is
+// shared: callers must not modify it.
+func Columns() []Column { return columns }
+
+// StoredColumns returns the columns kept in partition tables, in order.
+func StoredColumns() []Column {
+	var out []Column
+	for _, c := range columns {
+		if c.Stored() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Lookup finds a column by name.
+func Lookup(name string) (Column, bool) {
+	for _, c := range columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// DefaultRaFields are the columns ra prints when -s is not given.
+var defaultRaFields = []string{"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state"}
+
+// DefaultRaFields returns the columns ra prints when -s is not given.
+func DefaultRaFields() []string { return append([]string(nil), defaultRaFields...) }
