@@ -1,0 +1,211 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"tapdb/migrations"
+)
+
+// Options control how a store is opened.
+type Options struct {
+	// ReadOnly opens the file in DuckDB's read-only mode: several processes
+	// may read a store that no process writes.
+	ReadOnly bool
+	// Partition is the partition width for a new store ("hour", "day",
+	// "month"; default "day"). An existing store keeps the width it was
+	// created with.
+	Partition string
+	// Logger receives migration and partition events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store is an open flow store.
+type Store struct {
+	db        *sql.DB
+	path      string
+	readOnly  bool
+	partition Granularity
+	log       *slog.Logger
+
+	mu sync.Mutex // serialises partition DDL and view rebuilds
+}
+
+// Open opens (creating if needed) the store at path; "" or ":memory:" is an
+// in-memory store. Extension auto-install and auto-load are off: nothing is
+// ever downloaded.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if path == ":memory:" {
+		path = ""
+	}
+	params := url.Values{}
+	params.Set("autoinstall_known_extensions", "false")
+	params.Set("autoload_known_extensions", "false")
+	if opts.ReadOnly && path != "" {
+		params.Set("access_mode", "READ_ONLY")
+	}
+	connector, err := duckdb.NewConnector(path+"?"+params.Encode(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, log: log}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	if !opts.ReadOnly {
+		if err := s.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	g, err := s.loadGranularity(ctx, opts.Partition)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.partition = g
+	if !opts.ReadOnly {
+		if err := s.rebuildView(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// DB returns the database handle for queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path is the store's file ("" for in-memory).
+func (s *Store) Path() string { return s.path }
+
+// Partitioning is the store's partition width.
+func (s *Store) Partitioning() Granularity { return s.partition }
+
+// Close closes the store; DuckDB checkpoints its WAL into the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Harden disables external access (files, network) and locks the
+// configuration, so that SQL run afterwards cannot read or write the
+// server's files or change security settings. It is irreversible for this
+// process.
+func (s *Store) Harden(ctx context.Context) error {
+	for _, stmt := range []string{
+		"SET enable_external_access = false",
+		"SET allow_community_extensions = false",
+		"SET lock_configuration = true",
+	} {
+		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("harden store: %s: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tapdb_schema_version (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`); err != nil {
+		return fmt.Errorf("create version table: %w", err)
+	}
+	var current int
+	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tapdb_schema_version").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	all, err := migrations.All()
+	if err != nil {
+		return err
+	}
+	for _, m := range all {
+		if m.Version <= current {
+			continue
+		}
+		if err := s.apply(ctx, m); err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.Name, err)
+		}
+		s.log.Info("applied migration", "name", m.Name)
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, m migrations.Migration) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if m.EachPartition {
+		parts, err := listPartitions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, p := range parts {
+			if _, err := tx.ExecContext(ctx, expandTable(m.SQL, p.Name)); err != nil {
+				return fmt.Errorf("partition %s: %w", p.Name, err)
+			}
+		}
+	} else if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO tapdb_schema_version (version, name) VALUES (?, ?)", m.Version, m.Name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SchemaVersion is the highest migration applied to the store.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tapdb_schema_version").Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}
+
+func (s *Store) loadGranularity(ctx context.Context, want string) (Granularity, error) {
+	var stored string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM tapdb_settings WHERE key = 'partition'").Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || (err != nil && s.readOnly):
+		if want == "" {
+			want = "day"
+		}
+		g, perr := ParseGranularity(want)
+		if perr != nil {
+			return 0, perr
+		}
+		if !s.readOnly {
+			if _, err := s.db.ExecContext(ctx, "INSERT INTO tapdb_settings VALUES ('partition', ?)", g.String()); err != nil {
+				return 0, fmt.Errorf("record partition width: %w", err)
+			}
+		}
+		return g, nil
+	case err != nil:
+		return 0, fmt.Errorf("read partition width: %w", err)
+	}
+	g, err := ParseGranularity(stored)
+	if err != nil {
+		return 0, fmt.Errorf("store's partition width: %w", err)
+	}
+	if want != "" && want != stored {
+		s.log.Warn("store keeps its partition width", "store", stored, "requested", want)
+	}
+	return g, nil
+}
+
+// quoteIdent quotes a SQL identifier.
+func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
