@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tapdbBin is the real binary, built once for the integration tests.
+var tapdbBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tapdb-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	tapdbBin = filepath.Join(dir, "tapdb")
+	build := exec.Command("go", "build", "-o", tapdbBin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build tapdb:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// tapdb runs the binary and returns stdout, stderr and the exit code.
+func tapdb(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tapdbBin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run tapdb %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// testdataPath finds a file in the repository's testdata.
+func testdataPath(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "testdata", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("test capture missing: %v", err)
+	}
+	return p
+}
+
+// writeSyntheticPcap writes an Ethernet pcap of n one-packet UDP flows, one
+// every millisecond, each with its own source port and address, so that
+// flows keep timing out and records keep flowing to the store.
+func writeSyntheticPcap(t *testing.T, path string, n int) {
+	t.Helper()
+	var b bytes.Buffer
+	hdr := make([]byte, 24)
+	binary.LittleEndian.PutUint32(hdr[0:], 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(hdr[4:], 2)
+	binary.LittleEndian.PutUint16(hdr[6:], 4)
+	binary.LittleEndian.PutUint32(hdr[16:], 65535)
+	binary.LittleEndian.PutUint32(hdr[20:], 1)
+	b.Write(hdr)
+	frame := make([]byte, 14+20+8+4)
+	copy(frame[0:6], []byte{0x02, 0, 0, 0, 0, 2})
+	copy(frame[6:12], []byte{0x02, 0, 0, 0, 0, 1})
+	frame[12], frame[13] = 0x08, 0x00
+	ip := frame[14:]
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], 32)
+	ip[8] = 64
+	ip[9] = 17
+	copy(ip[16:20], []byte{192, 0, 2, 1})
+	udp := ip[20:]
+	binary.BigEndian.PutUint16(udp[2:], 9999)
+	binary.BigEndian.PutUint16(udp[4:], 12)
+	rec := make([]byte, 16)
+	start := time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		ts := start.Add(time.Duration(i) * time.Millisecond)
+		binary.LittleEndian.PutUint32(rec[0:], uint32(ts.Unix()))
+		binary.LittleEndian.PutUint32(rec[4:], uint32(ts.Nanosecond()/1000))
+		binary.LittleEndian.PutUint32(rec[8:], uint32(len(frame)))
+		binary.LittleEndian.PutUint32(rec[12:], uint32(len(frame)))
+		ip[12], ip[13], ip[14], ip[15] = 10, byte(i>>16), byte(i>>8), byte(i)
+		binary.BigEndian.PutUint16(udp[0:], uint16(1024+i%60000))
+		b.Write(rec)
+		b.Write(frame)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSensorThenSQL(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "flows.duckdb")
+	_, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, "pcaps/zeek-wikipedia-mixed.pcap"), "-w", store)
+	if code != 0 {
+		t.Fatalf("sensor exit %d: %s", code, stderr)
+	}
+	out, stderr, code := tapdb(t, "sql", "-csv", store, "select proto, count(*) as n, sum(spkts + dpkts) as pkts from flows group by 1 order by 1")
+	if code != 0 {
+		t.Fatalf("sql exit %d: %s", code, stderr)
+	}
+	if !strings.HasPrefix(out, "proto,n,pkts\n") || !strings.Contains(out, "\ntcp,") || !strings.Contains(out, "\nudp,") {
+		t.Errorf("unexpected result:\n%s", out)
+	}
+	// Every packet of the capture is counted on some flow (136 packets).
+	out, _, _ = tapdb(t, "sql", "-csv", store, "select sum(pkts) from flows")
+	if strings.TrimSpace(out) != "sum(pkts)\n136" {
+		t.Errorf("packets in flows: %q, want 136", out)
+	}
+}
+
+func TestSensorRefusesGarbageBeforeWriting(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.pcap")
+	os.WriteFile(garbage, []byte("this is not a capture file at all, just text\n"), 0o644)
+	store := filepath.Join(dir, "flows.duckdb")
+	_, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, "pcaps/zeek-icmp-5-pings.pcap"), "-r", garbage, "-w", store)
+	if code == 0 {
+		t.Fatal("garbage capture accepted")
+	}
+	if !strings.Contains(stderr, "garbage.pcap") {
+		t.Errorf("error does not name the file: %s", stderr)
+	}
+	out, _, _ := tapdb(t, "sql", "-csv", store, "select count(*) from flows")
+	if strings.TrimSpace(out) != "count_star()\n0" {
+		t.Errorf("records were written before the garbage file was refused: %q", out)
+	}
+}
+
+func TestSensorKeepsFlowsBeforeDamage(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "flows.duckdb")
+	_, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, "pcaps/zeek-wikipedia-mixed-truncated.pcap"), "-w", store)
+	if code == 0 {
+		t.Fatal("truncated capture gave exit status 0")
+	}
+	for _, want := range []string{"zeek-wikipedia-mixed-truncated.pcap", "packet 93", "offset"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("error %q does not say %q", stderr, want)
+		}
+	}
+	out, _, _ := tapdb(t, "sql", "-csv", store, "select sum(pkts) from flows")
+	if strings.TrimSpace(out) != "sum(pkts)\n92" {
+		t.Errorf("packets stored from the 92 whole packets: %q", out)
+	}
+}
+
+// kill -9 during a large ingest: the store opens cleanly and holds exactly
+// the batches committed before the kill.
+func TestSensorKill9KeepsCommittedBatches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large ingest")
+	}
+	dir := t.TempDir()
+	capture := filepath.Join(dir, "big.pcap")
+	writeSyntheticPcap(t, capture, 600000)
+	store := filepath.Join(dir, "flows.duckdb")
+	cmd := exec.Command(tapdbBin, "sensor", "-v", "-q", "-r", capture, "-w", store, "-batch", "2000")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var totals []string
+	buf := make([]byte, 0, 1<<16)
+	tmp := make([]byte, 4096)
+	for len(totals) < 5 {
+		n, err := stderr.Read(tmp)
+		if err != nil {
+			t.Fatalf("sensor ended before 5 batches were committed: %v\n%s", err, buf)
+		}
+		buf = append(buf, tmp[:n]...)
+		totals = totals[:0]
+		for _, line := range strings.Split(string(buf), "\n") {
+			if i := strings.Index(line, " total="); i >= 0 && strings.Contains(line, "committed batch") {
+				totals = append(totals, strings.Fields(line[i+len(" total="):])[0])
+			}
+		}
+	}
+	cmd.Process.Kill() // SIGKILL
+	cmd.Wait()
+	// Everything the log said was committed before the kill is there, and
+	// the count is a batch boundary (no half batch).
+	out, errOut, code := tapdb(t, "sql", "-csv", store, "select count(*) from flows")
+	if code != 0 {
+		t.Fatalf("store does not open after kill -9: %s", errOut)
+	}
+	got := strings.TrimPrefix(strings.TrimSpace(out), "count_star()\n")
+	var count, last int
+	fmt.Sscan(got, &count)
+	fmt.Sscan(totals[len(totals)-1], &last)
+	if count < last {
+		t.Fatalf("store holds %d records, but %d were committed before the kill", count, last)
+	}
+	if count%2000 != 0 {
+		t.Errorf("store holds %d records: not a whole number of 2000-record batches", count)
+	}
+}
+
+func TestRetain(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "flows.duckdb")
+	if _, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, "pcaps/zeek-icmp-5-pings.pcap"), "-w", store); code != 0 {
+		t.Fatal(stderr)
+	}
+	out, _, code := tapdb(t, "retain", store, "30d")
+	if code != 0 || !strings.Contains(out, "dropped flows_d20201208") {
+		t.Fatalf("retain: %d %q", code, out)
+	}
+	out, _, _ = tapdb(t, "sql", "-csv", store, "select count(*) from flows")
+	if strings.TrimSpace(out) != "count_star()\n0" {
+		t.Errorf("after retain: %q", out)
+	}
+	if _, _, code := tapdb(t, "retain", store, "thirty"); code != 2 {
+		t.Errorf("bad age gave exit %d, want 2", code)
+	}
+}

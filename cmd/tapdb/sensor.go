@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"tapdb/ingest"
+	"tapdb/ingest/flow"
+	"tapdb/query"
+)
+
+func runSensor(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "sensor", "tapdb sensor -r CAPTURE [-r CAPTURE …] -w STORE")
+	var inputs stringList
+	fs.Var(&inputs, "r", "capture file to read: pcap or pcapng, optionally gzip-compressed; - for stdin (repeatable)")
+	out := fs.String("w", "", "flow store to write (DuckDB file, created if missing)")
+	cfg := flow.DefaultConfig()
+	status := fs.Float64("S", cfg.StatusInterval.Seconds(), "flow status interval in seconds (Argus -S)")
+	fs.IntVar(&cfg.MaxFlows, "max-flows", cfg.MaxFlows, "most flows held in memory; when full the oldest idle flows are written early")
+	host, _ := os.Hostname()
+	fs.StringVar(&cfg.Srcid, "e", host, "source id written to every record (Argus -e)")
+	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
+	batch := fs.Int("batch", 65536, "records per committed batch")
+	verbose := fs.Bool("v", false, "log every committed batch")
+	quiet := fs.Bool("q", false, "no progress bar")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if len(inputs) == 0 || *out == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return &usageError{"want at least one -r CAPTURE and -w STORE"}
+	}
+	if *status < 1 {
+		return &usageError{"-S: the status interval is at least 1 second"}
+	}
+	cfg.StatusInterval = time.Duration(*status * float64(time.Second))
+
+	log := e.log
+	if *verbose {
+		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	// Refuse bad inputs before the store is created or touched.
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if _, err := os.Stat(in); err != nil {
+			return fmt.Errorf("open capture: %w", err)
+		}
+	}
+	st, err := query.Open(ctx, *out, query.Options{Partition: *partition, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	w, err := st.NewWriter(ctx, query.WriterOptions{
+		BatchSize: *batch,
+		OnCommit: func(b query.BatchInfo) {
+			log.Info("committed batch", "batch", b.Number, "rows", b.Rows, "total", b.Total, "elapsed", b.Elapsed, "new_partitions", b.Created)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	opts := ingest.Options{Flow: cfg, Logger: log}
+	var bar *progressBar
+	if e.stderrIsTerm && !*quiet {
+		bar = newProgressBar(e.stderr, inputs)
+		opts.Progress = bar.update
+	}
+	start := time.Now()
+	stats, readErr := ingest.ReadFiles(ctx, inputs, opts, w.Write)
+	if bar != nil {
+		bar.finish()
+	}
+	// Whatever was read is stored, even when a capture was damaged.
+	if err := w.Close(); err != nil {
+		return errors.Join(readErr, fmt.Errorf("store flows: %w", err))
+	}
+	if err := st.Close(); err != nil {
+		return errors.Join(readErr, fmt.Errorf("close store: %w", err))
+	}
+	elapsed := time.Since(start)
+	log.Info("sensor done", "files", stats.Files, "packets", stats.Packets, "records", stats.Flow.Records,
+		"flows", stats.Flow.Flows, "evicted", stats.Flow.Evicted, "decode_errors", stats.DecodeErrors,
+		"elapsed", elapsed, "packets_per_s", float64(stats.Packets)/elapsed.Seconds())
+	if stats.Flow.Evicted > 0 {
+		fmt.Fprintf(e.stderr, "tapdb sensor: flow table full: %d flows written early (raise --max-flows)\n", stats.Flow.Evicted)
+	}
+	return readErr
+}

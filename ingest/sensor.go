@@ -1,0 +1,131 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"tapdb/ingest/capture"
+	"tapdb/ingest/decode"
+	"tapdb/ingest/flow"
+	"tapdb/schema"
+)
+
+// Options configure ReadFiles.
+type Options struct {
+	Flow flow.Config
+	// Progress, if set, is called every few thousand packets and at the end
+	// of each file.
+	Progress func(Progress)
+	Logger   *slog.Logger
+}
+
+// Progress reports how far ReadFiles got.
+type Progress struct {
+	File    string
+	Offset  int64 // bytes of the (decompressed) file read so far
+	Packets int64 // packets read from all files so far
+	Done    bool  // the file is finished
+}
+
+// Stats count what ReadFiles saw.
+type Stats struct {
+	Files        int
+	Packets      int64
+	Bytes        int64 // wire bytes
+	DecodeErrors int64 // frames that could not be decoded at all
+	Flow         flow.Stats
+}
+
+// progressEvery is how many packets pass between progress callbacks.
+const progressEvery = 1 << 14
+
+// ReadFiles reads the capture files in order ("-" is standard input) into one
+// flow table and passes every flow record to emit (which must copy what it
+// keeps). Every file is opened and checked first: a file that is not a
+// capture, or whose link type tapdb cannot decode, is refused before any
+// record is emitted. A file damaged part-way is read up to the damage; the
+// remaining files are still read, the flows are flushed, and the error names
+// the file, packet and offset.
+func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*schema.Record) error) (Stats, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var st Stats
+	readers := make([]capture.Reader, 0, len(paths))
+	defer func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}()
+	for _, p := range paths {
+		r, err := capture.Open(p)
+		if err != nil {
+			return st, fmt.Errorf("open capture: %w", err)
+		}
+		readers = append(readers, r)
+		if lt := r.LinkType(); !decode.Supported(lt) {
+			return st, fmt.Errorf("open capture %s: link type %d is not supported", p, lt)
+		}
+	}
+
+	table := flow.NewTable(opts.Flow, emit)
+	dec := decode.NewDecoder()
+	var (
+		frame   capture.Frame
+		pkt     decode.Packet
+		damaged []error
+	)
+	for i, r := range readers {
+		st.Files++
+		for {
+			err := r.Next(&frame)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				var fe *capture.FormatError
+				if !errors.As(err, &fe) {
+					err = fmt.Errorf("read %s: %w", paths[i], err)
+				}
+				log.Error("capture damaged; keeping the packets before it", "err", err)
+				damaged = append(damaged, err)
+				break
+			}
+			st.Packets++
+			st.Bytes += int64(frame.WireLen)
+			pkt.Reset()
+			pkt.TimeNanos = frame.TimeNanos
+			pkt.WireLen = frame.WireLen
+			if err := dec.Decode(frame.LinkType, frame.Data, &pkt); err != nil {
+				st.DecodeErrors++
+				continue
+			}
+			if err := table.Add(&pkt); err != nil {
+				return st, fmt.Errorf("%s packet %d: %w", paths[i], frame.Number, err)
+			}
+			if st.Packets%progressEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return st, err
+				}
+				if opts.Progress != nil {
+					opts.Progress(Progress{File: paths[i], Offset: frame.Offset, Packets: st.Packets})
+				}
+			}
+		}
+		if opts.Progress != nil {
+			opts.Progress(Progress{File: paths[i], Offset: frame.Offset, Packets: st.Packets, Done: true})
+		}
+	}
+	if err := table.Flush(); err != nil {
+		return st, fmt.Errorf("flush flows: %w", err)
+	}
+	st.Flow = table.Stats()
+	if st.DecodeErrors > 0 {
+		log.Warn("frames could not be decoded", "count", st.DecodeErrors)
+	}
+	return st, errors.Join(damaged...)
+}

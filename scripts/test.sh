@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Installs what the tests need
+# (Debian packages, npm's pg) when missing, so a fresh machine gets the same
+# run. Set FUZZTIME (default 10s) for the length of each fuzz target's run;
+# FUZZTIME=0 skips them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then sudo=sudo; fi
+
+need=()
+command -v argus >/dev/null || need+=(argus-server)
+command -v ra >/dev/null || need+=(argus-client)
+command -v psql >/dev/null || need+=(postgresql-client)
+command -v tshark >/dev/null || need+=(tshark)
+python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
+[ -f /usr/share/java/postgresql.jar ] || need+=(libpostgresql-jdbc-java)
+command -v javac >/dev/null || need+=(default-jdk-headless)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ -f pgwire/testdata/node/package.json ] && [ ! -d pgwire/testdata/node/node_modules/pg ]; then
+  (cd pgwire/testdata/node && npm install --no-audit --no-fund --silent)
+fi
+
+echo "== gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go vet ./...
+
+echo "== go test"
+go test -count=1 -timeout 20m ./...
+
+fuzztime=${FUZZTIME:-10s}
+if [ "$fuzztime" != 0 ]; then
+  echo "== fuzz ($fuzztime each)"
+  grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
+    dir=$(dirname "$f")
+    for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //'); do
+      echo "-- $dir $target"
+      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$dir" >/tmp/tapdb-fuzz.log 2>&1 || { cat /tmp/tapdb-fuzz.log; exit 1; }
+    done
+  done
+fi
+echo "all tests passed"
