@@ -74,6 +74,7 @@ type Packet struct {
 	EtherType        uint16 // EtherType of the innermost network layer (0x0800, 0x86dd, 0x0806, 0x8035, …); for 802.3/LLC frames the length field's frame: 0
 	HasVLAN          bool
 	VLANID           uint16 // outermost 802.1Q VLAN id (12 bits)
+	InnerVLANID      uint16 // innermost VLAN id (= VLANID with one tag); Argus 3 records this one for Q-in-Q
 	HasMPLS          bool
 	MPLSLabel        uint32 // top MPLS label
 	LLCDSAP, LLCSSAP uint8  // for non-IP 802.3/LLC frames

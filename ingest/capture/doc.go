@@ -1,0 +1,31 @@
+// Package capture reads packet capture files: classic pcap (both byte
+// orders, micro- and nanosecond timestamps), pcapng (both byte orders,
+// several sections and interfaces, per-interface timestamp resolution) and
+// gzip-compressed copies of either.
+//
+// The readers are written for this project (no libpcap) and aim at two
+// things: reading fast, and saying exactly where a file is damaged.
+//
+// Contracts:
+//
+//   - Open detects the format from the first bytes (gzip by its magic 1f 8b,
+//     never by the file name) and refuses empty or unknown files with a
+//     *FormatError before any packet is read. "-" reads standard input.
+//   - Reader.Next fills a caller-owned Frame. Frame.Data points into a buffer
+//     the reader reuses: it is valid only until the next call to Next. Next
+//     does not allocate once the buffer has grown to the largest frame.
+//   - Next returns io.EOF at a clean end of file and a *FormatError naming the
+//     file, the 1-based packet number, the byte offset (in the decompressed
+//     stream) and what was wrong when the file is damaged: truncated record
+//     headers or data, captured lengths above MaxCaptureLen or beyond the end
+//     of the file, bad pcapng block lengths and so on. Every whole packet
+//     before the damage is returned first.
+//   - Reader.LinkType is the link type of the pcap header or of the first
+//     pcapng interface; with pcapng each Frame carries the link type of its
+//     own interface. The FCS-length bits of the pcap header are masked off.
+//
+// A record whose original length is smaller than its captured length gets
+// WireLen = captured length (a frame cannot be shorter on the wire).
+// Packet timestamps are converted to Unix nanoseconds. Simple Packet Blocks
+// carry no timestamp; they get the time of the previous packet (0 if none).
+package capture
