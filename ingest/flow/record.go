@@ -1,0 +1,273 @@
+package flow
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strings"
+	"time"
+
+	"tapdb/ingest/decode"
+	"tapdb/schema"
+)
+
+// usec turns Unix nanoseconds into a time truncated to the microsecond, the
+// resolution of Argus records.
+func usec(ns int64) time.Time { return time.Unix(0, ns-ns%1000).UTC() }
+
+// ipText formats an address of an IPv4 (mapped) or IPv6 flow.
+func ipText(a *decode.Addr, v6 bool) string {
+	if !v6 && a.IsIPv4() {
+		return netip.AddrFrom4([4]byte(a[12:16])).String()
+	}
+	return netip.AddrFrom16(*a).String()
+}
+
+const hexDigits = "0123456789abcdef"
+
+// macText formats a MAC as lowercase colon-separated hex.
+func macText(m []byte) string {
+	var b [17]byte
+	for i := 0; i < 6; i++ {
+		if i > 0 {
+			b[3*i-1] = ':'
+		}
+		b[3*i] = hexDigits[m[i]>>4]
+		b[3*i+1] = hexDigits[m[i]&15]
+	}
+	return string(b[:])
+}
+
+// fill writes flow f's current record into t.rec and starts a new record.
+func (t *Table) fill(f *flow) {
+	r := &t.rec
+	*r = schema.Record{}
+	t.seq++
+	r.Seq = t.seq
+	r.Trans = 1
+	r.Srcid = t.cfg.Srcid
+	// ra's stime is the source's first packet when the source sent any,
+	// even if the destination's came earlier in a status record (emp.).
+	start := f.s.first
+	if f.s.pkts == 0 {
+		start = f.d.first
+	}
+	r.Stime, r.Ltime = usec(start), usec(f.recLast)
+	r.Cause = "Status"
+	switch {
+	case f.stop:
+		r.Cause = "Stop"
+	case f.records == 0:
+		r.Cause = "Start"
+	}
+	k := &f.key
+	r.EType = f.etype
+
+	switch k.kind {
+	case kindARP:
+		r.Proto = "arp"
+		if f.etype == etherRARP {
+			r.Proto = "rarp"
+		}
+		r.PNum = int32(f.etype)
+	case kindOther:
+		r.Proto = etherName(f.etype)
+		r.PNum = int32(f.etype)
+	default:
+		r.Proto = protoName(k.proto)
+		r.PNum = int32(k.proto)
+	}
+
+	if k.kind == kindOther {
+		r.Saddr, r.Daddr = macText(f.sAddr[:6]), macText(f.dAddr[:6])
+	} else {
+		r.Saddr, r.Daddr = ipText(&f.sAddr, k.v6), ipText(&f.dAddr, k.v6)
+		r.SaddrHi = binary.BigEndian.Uint64(f.sAddr[:8])
+		r.SaddrLo = binary.BigEndian.Uint64(f.sAddr[8:])
+		r.DaddrHi = binary.BigEndian.Uint64(f.dAddr[:8])
+		r.DaddrLo = binary.BigEndian.Uint64(f.dAddr[8:])
+		r.HasAddrNum = true
+	}
+
+	switch k.kind {
+	case kindPorts, kindEcho, kindICMP, kindOther:
+		r.HasPorts = true
+		r.Sport, r.Dport = int32(f.sPort), int32(f.dPort)
+	case kindFrag:
+		switch k.proto {
+		case protoTCP, protoUDP, protoICMP, protoICMPv6:
+			r.HasPorts = true
+			r.Sport, r.Dport = int32(f.sPort), int32(f.dPort)
+		}
+	}
+
+	s, d := &f.s, &f.d
+	r.Spkts, r.Dpkts = s.pkts, d.pkts
+	r.Sbytes, r.Dbytes = s.bytes, d.bytes
+	r.Sappbytes, r.Dappbytes = s.app, d.app
+	r.Sttl, r.Stos, r.HasSttl = f.sf.ttl, f.sf.tos, f.sf.hasTTL
+	r.Dttl, r.Dtos, r.HasDttl = f.df.ttl, f.df.tos, f.df.hasTTL
+	if f.hasMAC {
+		if k.kind == kindOther {
+			r.Smac, r.Dmac = r.Saddr, r.Daddr
+		} else {
+			r.Smac, r.Dmac = macText(f.sMAC[:]), macText(f.dMAC[:])
+		}
+	}
+	r.Svlan, r.HasSvlan = f.sf.vlan, f.sf.hasVLAN
+	r.Dvlan, r.HasDvlan = f.df.vlan, f.df.hasVLAN
+	r.Smpls, r.HasSmpls = f.sf.mpls, f.sf.hasMPLS
+	r.Dmpls, r.HasDmpls = f.df.mpls, f.df.hasMPLS
+	if k.kind == kindPorts && k.proto == protoTCP {
+		r.STCPFlags, r.DTCPFlags = s.tcpFlags, d.tcpFlags
+		r.Sretrans, r.Dretrans = s.retrans, d.retrans
+		r.Swin, r.Dwin = s.win, d.win
+		r.Stcpb, r.Dtcpb = f.sf.base, f.df.base
+		r.Synack = float64(f.tcp.synackDur) / 1e9
+		r.Ackdat = float64(f.tcp.ackdatDur) / 1e9
+	}
+	r.Encaps = encapsText(f.encaps)
+	if f.hasInode {
+		r.Inode = ipText(&f.inode, !f.inode.IsIPv4())
+	}
+	r.Dir = f.dir()
+	r.State = f.state()
+	r.Flgs = f.flags()
+
+	f.records++
+	f.pending = false
+	f.s, f.d = sideRec{}, sideRec{}
+	f.mapped, f.frag, f.ipOpts = 0, false, 0
+	f.sawReq = false
+}
+
+// protoNumber is the decimal text of a non-IP protocol number.
+func protoNumber(n uint16) string {
+	var b [5]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}
+
+// dir is the Dir column as ra prints it, trimmed (ARGUS-NOTES 2.4).
+func (f *flow) dir() string {
+	sp, dp := f.s.pkts > 0, f.d.pkts > 0
+	switch {
+	case f.key.kind == kindARP:
+		if f.etype == etherRARP {
+			return "tel"
+		}
+		return "who"
+	case f.key.proto == protoTCP && (f.key.kind == kindPorts || f.key.kind == kindFrag):
+		if f.tcp.syn || f.tcp.synAck {
+			// Even a status record with packets from the destination only
+			// prints -> (emp.).
+			return "->"
+		}
+		switch {
+		case sp && dp:
+			return "<?>"
+		case sp:
+			return "?>"
+		case dp:
+			return "<?"
+		}
+		return ""
+	}
+	switch {
+	case sp && dp:
+		return "<->"
+	case sp:
+		return "->"
+	case dp:
+		return "<-"
+	}
+	return ""
+}
+
+// state is the State column (ARGUS-NOTES 2.5).
+func (f *flow) state() string {
+	k := &f.key
+	switch k.kind {
+	case kindPorts:
+		if k.proto == protoTCP {
+			return f.tcpState()
+		}
+	case kindEcho:
+		req, rep := echoStates(uint8(k.pa))
+		if f.sawReq {
+			return req
+		}
+		return rep
+	case kindICMP:
+		if k.v6 {
+			if k.pa == 128 {
+				if f.sawReq {
+					return "ECO"
+				}
+				return "ECR"
+			}
+			return icmp6State(f.icmpType, f.icmpCode)
+		}
+		return icmpState(f.icmpType, f.icmpCode)
+	}
+	switch {
+	case f.s.pkts > 0 && f.d.pkts > 0:
+		return "CON"
+	case f.s.pkts > 0:
+		if f.records == 0 || k.kind == kindARP {
+			// ARP status records stay INT (emp.).
+			return "INT"
+		}
+		return "REQ"
+	case f.d.pkts > 0:
+		return "RSP"
+	}
+	return "INT"
+}
+
+// flags is the Flgs column trimmed of trailing blanks (ARGUS-NOTES 2.3).
+func (f *flow) flags() string {
+	b := [9]byte{' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '}
+	b[1] = encapsLetter(f.encaps)
+	if f.multipath {
+		b[1] = 'M'
+	}
+	if f.mapped != 0 {
+		b[2] = f.mapped
+	}
+	b[3] = pair(f.s.retrans > 0, f.d.retrans > 0, '*', 's', 'd')
+	if b[3] == ' ' {
+		b[3] = pair(f.s.outOfOrder, f.d.outOfOrder, '&', 'i', 'r')
+	}
+	b[4] = pair(f.s.zeroWin, f.d.zeroWin, '@', 'S', 'D')
+	b[5] = pair(f.sf.ecn, f.df.ecn, 'E', 'x', 't')
+	switch {
+	case f.key.kind == kindFrag:
+		b[6] = 'f'
+	case f.frag:
+		b[6] = 'F'
+	}
+	b[7] = optionLetter(f.ipOpts)
+	return strings.TrimRight(string(b[:]), " ")
+}
+
+// pair picks the flag letter for a condition seen from both, the source or
+// the destination side.
+func pair(s, d bool, both, src, dst byte) byte {
+	switch {
+	case s && d:
+		return both
+	case s:
+		return src
+	case d:
+		return dst
+	}
+	return ' '
+}
