@@ -30,6 +30,7 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"ingest": {"read NetFlow/IPFIX (--netflow) or packet captures into a flow store", runIngest},
 		"sensor": {"read captures into a flow store", runSensor},
 		"sql":    {"run SQL on a flow store and print the result", runSQL},
 		"retain": {"drop partitions older than a duration", runRetain},

@@ -98,7 +98,7 @@ func formatValue(v any) string {
 	case nil:
 		return ""
 	case time.Time:
-		return x.UTC().Format("2006-01-02 15:04:05.999999Z07")
+		return x.UTC().Format("2006-01-02 15:04:05.999999-07")
 	case []byte:
 		return string(x)
 	case float64:
