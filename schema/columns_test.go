@@ -81,7 +81,6 @@ func TestEveryRecordFieldIsWritten(t *testing.T) {
 	}
 }
 
-
 func TestUhuge(t *testing.T) {
 	got := uhuge(0x0102030405060708, 0x090a0b0c0d0e0f10).(*big.Int)
 	want, _ := new(big.Int).SetString("0102030405060708090a0b0c0d0e0f10", 16)
