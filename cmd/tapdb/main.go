@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+
+	"tapdb/query/ra"
 )
 
 // command is one tapdb subcommand.
@@ -30,12 +32,17 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"ingest": {"read NetFlow/IPFIX (--netflow) or packet captures into a flow store", runIngest},
-		"sensor": {"read captures into a flow store", runSensor},
-		"sql":    {"run SQL on a flow store and print the result", runSQL},
-		"retain": {"drop partitions older than a duration", runRetain},
-		"serve":  {"serve a flow store over the Postgres wire protocol", runServe},
-		"user":   {"add, delete or list Postgres endpoint users", runUser},
+		"ingest":        {"read NetFlow/IPFIX (--netflow) or packet captures into a flow store", runIngest},
+		"sensor":        {"read captures into a flow store", runSensor},
+		"sql":           {"run SQL on a flow store and print the result", runSQL},
+		"retain":        {"drop partitions older than a duration", runRetain},
+		"ra":            {"print flow records as Argus ra does", runRa},
+		"racluster":     {"merge flow records as Argus racluster does", runRacluster},
+		"rasort":        {"sort flow records as Argus rasort does", runRasort},
+		"racount":       {"count flow records as Argus racount does", runRacount},
+		"install-links": {"make ra, racluster, rasort, racount symlinks to tapdb in DIR", runInstallLinks},
+		"serve":         {"serve a flow store over the Postgres wire protocol", runServe},
+		"user":          {"add, delete or list Postgres endpoint users", runUser},
 	}
 }
 
@@ -79,6 +86,9 @@ func report(e *env, name string, err error) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	if errors.Is(err, ra.ErrNoMatch) {
+		return 1 // as ra: nothing matched, nothing to say
 	}
 	fmt.Fprintf(e.stderr, "tapdb %s: %v\n", name, err)
 	var ue *usageError
