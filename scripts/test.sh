@@ -14,19 +14,30 @@ command -v argus >/dev/null || need+=(argus-server)
 command -v ra >/dev/null || need+=(argus-client)
 command -v psql >/dev/null || need+=(postgresql-client)
 command -v tshark >/dev/null || need+=(tshark)
-python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
+/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
 [ -f /usr/share/java/postgresql.jar ] || need+=(libpostgresql-jdbc-java)
 command -v javac >/dev/null || need+=(default-jdk-headless)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+command -v softflowd >/dev/null || need+=(softflowd)
+command -v nfcapd >/dev/null || need+=(nfdump)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-if [ -f pgwire/testdata/node/package.json ] && [ ! -d pgwire/testdata/node/node_modules/pg ]; then
-  (cd pgwire/testdata/node && npm install --no-audit --no-fund --silent)
+if [ ! -d .ci/node/node_modules/pg ]; then
+  (cd .ci/node && npm install --no-audit --no-fund --silent)
 fi
+export NODE_PATH="$PWD/.ci/node/node_modules"
+
+# The client tests skip when a client is missing; here nothing may be missing.
+for tool in argus ra psql tshark javac node softflowd nfcapd nfdump; do
+  command -v "$tool" >/dev/null || { echo "test client missing after install: $tool"; exit 1; }
+done
+/usr/bin/python3 -c 'import psycopg2' || { echo "python3-psycopg2 missing after install"; exit 1; }
+[ -f /usr/share/java/postgresql.jar ] || { echo "pgjdbc missing after install"; exit 1; }
+node -e "require('pg')" || { echo "node-postgres missing after install"; exit 1; }
 
 echo "== gofmt and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

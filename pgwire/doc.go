@@ -1,0 +1,97 @@
+// Package pgwire serves the flow store over the PostgreSQL wire protocol
+// (v3), built on pgx's pgproto3 message codec, so that psql, drivers and
+// dashboards can query DuckDB as if it were PostgreSQL.
+//
+// # Layers
+//
+// A Server accepts connections and owns the things shared between them: the
+// address allow-list, the connection limit, the users file, TLS and the
+// registry of BackendKeyData used by CancelRequest. Each accepted connection
+// becomes a session that lives inside database/sql's Conn.Raw callback, so it
+// owns exactly one DuckDB connection for its whole life and may use the
+// driver's prepared statements directly (statement types, parameter and
+// column types) without breaking database/sql's contract.
+//
+// # A connection's life
+//
+//  1. The remote address is checked against Config.AllowCIDRs before a
+//     single byte is read; refused peers are closed silently.
+//  2. Startup: SSLRequest is answered 'S' (then TLS) when a certificate is
+//     configured, 'N' otherwise; GSSENCRequest is declined; CancelRequest
+//     cancels the matching session's running query and closes.
+//  3. The connection limit is applied (53300 past Config.MaxConns).
+//  4. Authentication: SCRAM-SHA-256 against the users file, which holds
+//     verifiers only; "trust" only when configured and only for loopback
+//     peers. Failures are logged and answered after a delay.
+//  5. ParameterStatus, BackendKeyData and ReadyForQuery, then the simple and
+//     extended query protocols until Terminate, an I/O error, a protocol
+//     violation or the idle timeout.
+//
+// # Read-only enforcement
+//
+// Every statement is classified before DuckDB binds it. DuckDB's own parser
+// (json_serialize_sql) decides whether a statement is a SELECT and yields
+// its syntax tree; the tree is walked and every table function must be on an
+// allow-list (no read_csv, read_parquet, glob, query, …) and no table name
+// may look like a file path (DuckDB's replacement scans). A statement that is
+// not a SELECT must start with one of the few keywords the server handles
+// itself (transaction control, harmless SET/RESET/SHOW, EXPLAIN, DECLARE /
+// FETCH / CLOSE, COPY (query) and COPY table TO STDOUT); everything else
+// fails with 42501 without ever reaching DuckDB's binder. Prepared statements are created
+// with the driver's single-statement Prepare, which refuses a string that
+// holds more than one statement, so a splitting mistake cannot smuggle a
+// second statement through. The caller is still expected to open DuckDB with
+// enable_external_access=false and lock_configuration=true: these checks are
+// a second wall, not the only one.
+//
+// # Types
+//
+// Result columns map DuckDB types to PostgreSQL OIDs (types.go): BOOLEAN
+// bool; TINYINT, SMALLINT, UTINYINT int2; INTEGER, USMALLINT int4; BIGINT,
+// UINTEGER int8; UBIGINT, HUGEINT, UHUGEINT, DECIMAL numeric; FLOAT float4;
+// DOUBLE float8; VARCHAR text; JSON json; BLOB bytea; DATE, TIME, TIMESTAMP,
+// TIMESTAMPTZ, INTERVAL, UUID as themselves; anything else (lists, structs,
+// enums) as text. Text output follows PostgreSQL's (ISO dates, "+00" zones,
+// shortest round-trip floats); binary output uses pgx's pgtype codecs.
+// Parameters whose type the client gives are cast to it ("$1" becomes
+// "($1::BIGINT)"); others take the type DuckDB infers, and a statement with
+// parameters DuckDB cannot type is described after Bind.
+//
+// # Results
+//
+// Rows are encoded as they are read from the driver and the output buffer is
+// flushed every 64 KiB. Note that duckdb-go materialises a query's result
+// inside DuckDB before the first row is read; the server itself never holds
+// more than one row.
+//
+// # Catalog compatibility
+//
+// catalog.go rewrites, token by token and one rule per construct, what
+// PostgreSQL clients send that DuckDB does not accept (OPERATOR(pg_catalog.~),
+// COLLATE pg_catalog.default, ::regclass, pg_catalog.f(…), version(),
+// current_setting, pg_get_userbyid, pg_database …) and points the missing
+// functions and relations at TEMP macros and views named tapdb_* that each
+// session creates. SHOW of PostgreSQL settings and harmless SETs are
+// answered by the server. tapdb_pg_type and tapdb_pg_attribute give the
+// catalog PostgreSQL's type OIDs, so that format_type and drivers' type
+// lookups agree with RowDescription. Tested with real clients: psql 15 (\l
+// \dn \dt \dv \d \d NAME \d+ NAME \x \timing \copy, tab completion),
+// pgjdbc 42.5 (getSchemas, getTables, getColumns, getTypeInfo, binary
+// transfer after prepareThreshold), psycopg2 (named cursors), node-postgres
+// and pgx.
+//
+// The regular-expression operators ~ !~ ~* !~* get PostgreSQL's substring
+// semantics (DuckDB's ~ matches the whole string) when the pattern is a
+// literal or a parameter.
+//
+// Known differences: a regular expression held in a column keeps DuckDB's
+// whole-string semantics; statements over 16 KiB are not rewritten; pg_catalog lists DuckDB's own databases; a statement
+// whose parameters DuckDB cannot type and whose result the client
+// described before Bind fails with 42P18 (cast the parameter).
+//
+// # Cancellation and timeouts
+//
+// Each query runs under a context with Config.QueryTimeout; CancelRequest and
+// Server.Close cancel it, and duckdb-go interrupts the running DuckDB query.
+// A session idle for Config.IdleTimeout is closed with 57P05.
+package pgwire

@@ -1,0 +1,171 @@
+package pgwire
+
+import (
+	"context"
+
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"io"
+	"strings"
+)
+
+// serializeSQL asks DuckDB's parser (not its binder: nothing is resolved,
+// no file is opened) for the syntax tree of a query.
+const serializeSQL = "SELECT json_serialize_sql($1::VARCHAR)::VARCHAR"
+
+// allowedTableFunctions are the table functions a query may call; any other
+// (read_csv, read_parquet, read_json, read_text, read_blob, glob, query,
+// query_table, sniff_csv, parquet_metadata, …) is refused.
+var allowedTableFunctions = map[string]bool{
+	"range": true, "generate_series": true, "unnest": true, "json_each": true,
+	"json_tree": true, "repeat": true, "test_all_types": true,
+}
+
+// allowedTableFunctionPrefixes are families of catalog functions that only
+// read DuckDB's own metadata.
+var allowedTableFunctionPrefixes = []string{"duckdb_", "pragma_"}
+
+// serialized is json_serialize_sql's answer.
+type serialized struct {
+	Error      bool              `json:"error"`
+	ErrorType  string            `json:"error_type"`
+	Message    string            `json:"error_message"`
+	Position   string            `json:"position"`
+	Statements []json.RawMessage `json:"statements"`
+}
+
+// checkQuery verifies with DuckDB's parser that query is exactly one
+// read-only SELECT (VALUES, SHOW and DESCRIBE are SELECTs to DuckDB) that
+// calls no file-reading table function and names no file as a table.
+func checkQuery(ctx context.Context, ser *dstmt, query string) *pgError {
+	out, err := serializeQuery(ctx, ser, query)
+	if err != nil {
+		return toPGError(err, ctx.Err(), context.Cause(ctx))
+	}
+	var s serialized
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		return newError(codeInternalError, "parse DuckDB syntax tree: %v", err)
+	}
+	if s.Error {
+		switch s.ErrorType {
+		case "parser":
+			e := newError(codeSyntaxError, "%s", s.Message)
+			e.Position = positionOf(s.Position)
+			return e
+		case "not implemented":
+			return errPermission("only queries may run")
+		default:
+			return newError(codeSyntaxError, "%s", s.Message)
+		}
+	}
+	if len(s.Statements) != 1 {
+		return newError(codeSyntaxError, "expected one statement, got %d", len(s.Statements))
+	}
+	var tree any
+	if err := json.Unmarshal(s.Statements[0], &tree); err != nil {
+		return newError(codeInternalError, "parse DuckDB syntax tree: %v", err)
+	}
+	return checkTree(tree)
+}
+
+func serializeQuery(ctx context.Context, ser *dstmt, query string) (string, error) {
+	rows, err := ser.query(ctx, []driver.NamedValue{{Ordinal: 1, Value: query}})
+	if err != nil {
+		return "", fmt.Errorf("serialize query: %w", err)
+	}
+	defer ser.closeRows()
+	dest := make([]driver.Value, 1)
+	if err := rows.Next(dest); err != nil {
+		if errors.Is(err, io.EOF) {
+			return "", errors.New("serialize query: no result")
+		}
+		return "", fmt.Errorf("serialize query: %w", err)
+	}
+	s, ok := dest[0].(string)
+	if !ok {
+		return "", fmt.Errorf("serialize query: result is %T", dest[0])
+	}
+	return s, nil
+}
+
+// checkTree walks a serialized statement and refuses table functions not on
+// the allow-list and base tables whose name is a path.
+func checkTree(n any) *pgError {
+	switch x := n.(type) {
+	case map[string]any:
+		switch x["type"] {
+		case "TABLE_FUNCTION":
+			fn, _ := x["function"].(map[string]any)
+			name, _ := fn["function_name"].(string)
+			if !tableFunctionAllowed(name) {
+				return errPermission(fmt.Sprintf("table function %s", name))
+			}
+		case "BASE_TABLE", "SHOW_REF":
+			// A table name that is a path makes DuckDB read the file
+			// (replacement scans), for DESCRIBE and SHOW too.
+			name, _ := x["table_name"].(string)
+			if strings.ContainsAny(name, "./\\:~*?") {
+				return errPermission(fmt.Sprintf("reading file %q", name))
+			}
+		}
+		for _, v := range x {
+			if e := checkTree(v); e != nil {
+				return e
+			}
+		}
+	case []any:
+		for _, v := range x {
+			if e := checkTree(v); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// checkCacheSize bounds the per-session set of query texts that passed
+// checkQuery; the check depends on the text only.
+const checkCacheSize = 256
+
+// checkQueryCached is checkQuery with the session's cache of passed texts.
+func (ss *session) checkQueryCached(ctx context.Context, query string) *pgError {
+	if _, ok := ss.checked[query]; ok {
+		return nil
+	}
+	if ss.serializer == nil {
+		s, err := ss.dc.Prepare(serializeSQL)
+		if err != nil {
+			return toPGError(err, nil, nil)
+		}
+		ds, ok := s.(*duckdb.Stmt)
+		if !ok {
+			s.Close()
+			return newError(codeInternalError, "driver statement is %T", s)
+		}
+		ss.serializer = &dstmt{s: ds}
+	}
+	if e := checkQuery(ctx, ss.serializer, query); e != nil {
+		return e
+	}
+	if len(ss.checked) >= checkCacheSize {
+		clear(ss.checked)
+	}
+	ss.checked[query] = struct{}{}
+	return nil
+}
+
+func tableFunctionAllowed(name string) bool {
+	name = strings.ToLower(name)
+	if allowedTableFunctions[name] {
+		return true
+	}
+	for _, p := range allowedTableFunctionPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}

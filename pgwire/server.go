@@ -1,0 +1,253 @@
+package pgwire
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+)
+
+// Server is a PostgreSQL wire-protocol server over one DuckDB database.
+type Server struct {
+	cfg Config
+	db  *sql.DB
+	log *slog.Logger
+
+	mu       sync.Mutex
+	closed   bool
+	active   int                   // sessions holding a connection slot
+	sessions map[uint32]*session   // by BackendKeyData process id
+	conns    map[net.Conn]struct{} // every open client connection
+	lns      map[net.Listener]struct{}
+	stops    map[*context.CancelCauseFunc]struct{} // of running Serve calls
+	wg       sync.WaitGroup
+}
+
+// New returns a server answering queries on db, a DuckDB database whose
+// flow data is the view main.flows.
+func New(cfg Config, db *sql.DB) (*Server, error) {
+	if db == nil {
+		return nil, errors.New("pgwire: nil database")
+	}
+	c := cfg.withDefaults()
+	if !c.Trust && c.Users == "" {
+		return nil, errors.New("pgwire: no users file and trust not enabled: nobody could log in")
+	}
+	if c.TLSMode == TLSOptional && c.TLS == nil {
+		return nil, errors.New("pgwire: TLS offered but no certificate configured")
+	}
+	return &Server{
+		cfg:      c,
+		db:       db,
+		log:      c.Logger,
+		sessions: make(map[uint32]*session),
+		conns:    make(map[net.Conn]struct{}),
+		lns:      make(map[net.Listener]struct{}),
+		stops:    make(map[*context.CancelCauseFunc]struct{}),
+	}, nil
+}
+
+// Serve accepts connections on ln until ctx is done, ln fails or Close is
+// called. It returns nil after a Close or a cancelled ctx.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errors.New("pgwire: server closed")
+	}
+	// Sessions run under ctx: Close cancels it, which interrupts their
+	// queries, including one that starts after Close began.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	s.lns[ln] = struct{}{}
+	s.stops[&cancel] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.lns, ln)
+		delete(s.stops, &cancel)
+		s.mu.Unlock()
+	}()
+
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil || s.isClosed() {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return fmt.Errorf("pgwire: accept: %w", err)
+		}
+		if !s.track(nc) {
+			nc.Close()
+			return nil
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer s.untrack(nc)
+			s.handle(ctx, nc)
+		}()
+	}
+}
+
+// Close stops every listener, cancels running queries, closes every client
+// connection and waits for the sessions to end.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	for stop := range s.stops {
+		(*stop)(errShutdown)
+	}
+	for ln := range s.lns {
+		ln.Close()
+	}
+	for _, ss := range s.sessions {
+		ss.cancelQuery(errShutdown)
+	}
+	for nc := range s.conns {
+		nc.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+func (s *Server) track(nc net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[nc] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(nc net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, nc)
+	s.mu.Unlock()
+	nc.Close()
+}
+
+// acquire takes a connection slot for a new session.
+func (s *Server) acquire() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.active >= s.cfg.MaxConns {
+		return false
+	}
+	s.active++
+	return true
+}
+
+func (s *Server) release() {
+	s.mu.Lock()
+	s.active--
+	s.mu.Unlock()
+}
+
+// register gives ss a unique process id and a random secret key.
+func (s *Server) register(ss *session) error {
+	var b [8]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			return fmt.Errorf("generate backend key: %w", err)
+		}
+		pid := binary.BigEndian.Uint32(b[:4]) & 0x7fffffff
+		if pid == 0 {
+			continue
+		}
+		s.mu.Lock()
+		if _, dup := s.sessions[pid]; !dup {
+			ss.pid = pid
+			ss.secret = append([]byte(nil), b[4:]...)
+			s.sessions[pid] = ss
+			s.mu.Unlock()
+			return nil
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *Server) unregister(ss *session) {
+	s.mu.Lock()
+	if s.sessions[ss.pid] == ss {
+		delete(s.sessions, ss.pid)
+	}
+	s.mu.Unlock()
+}
+
+// cancel handles a CancelRequest: the matching session's running query is
+// cancelled. Mismatches are ignored, as PostgreSQL does.
+func (s *Server) cancel(pid uint32, secret []byte) {
+	s.mu.Lock()
+	ss := s.sessions[pid]
+	s.mu.Unlock()
+	if ss == nil || subtle.ConstantTimeCompare(ss.secret, secret) != 1 {
+		s.log.Warn("cancel request with unknown key", "pid", pid)
+		return
+	}
+	ss.cancelQuery(errCancelRequest)
+}
+
+// allowed reports whether a client address passes the allow-list.
+func (s *Server) allowed(addr net.Addr) bool {
+	if len(s.cfg.AllowCIDRs) == 0 {
+		return true
+	}
+	ip, ok := addrIP(addr)
+	if !ok {
+		return false
+	}
+	for _, p := range s.cfg.AllowCIDRs {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// addrIP extracts the IP of a TCP address (unmapped from IPv4-in-IPv6).
+func addrIP(addr net.Addr) (netip.Addr, bool) {
+	switch a := addr.(type) {
+	case *net.TCPAddr:
+		ip, ok := netip.AddrFromSlice(a.IP)
+		return ip.Unmap(), ok
+	default:
+		ap, err := netip.ParseAddrPort(addr.String())
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		return ap.Addr().Unmap(), true
+	}
+}
+
+// isLoopback reports whether the client connected over loopback. Unix
+// sockets count as local.
+func isLoopback(addr net.Addr) bool {
+	if _, ok := addr.(*net.UnixAddr); ok {
+		return true
+	}
+	ip, ok := addrIP(addr)
+	return ok && ip.IsLoopback()
+}

@@ -1,0 +1,288 @@
+package pgwire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// Causes of a cancelled query context.
+var (
+	errCancelRequest = errors.New("cancel request")
+	errTimeout       = errors.New("statement timeout")
+	errShutdown      = errors.New("server shutting down")
+)
+
+// Transaction states as ReadyForQuery reports them.
+const (
+	txIdle   = 'I'
+	txActive = 'T'
+	txFailed = 'E'
+)
+
+// flushBytes is how much encoded output is buffered before a flush.
+const flushBytes = 64 << 10
+
+// session is one authenticated client connection and its DuckDB
+// connection. All its methods but cancelQuery run on the session's
+// goroutine.
+type session struct {
+	srv    *Server
+	conn   net.Conn
+	be     *pgproto3.Backend
+	log    *slog.Logger
+	params map[string]string // startup parameters
+	pid    uint32
+	secret []byte
+
+	dc      *duckdb.Conn
+	types   *pgtype.Map
+	tx      byte
+	skip    bool // extended protocol: discard messages until Sync
+	stmts   map[string]*prepared
+	portals map[string]*portal
+	cursors map[string]*cursor
+	pending int // bytes sent since the last flush
+	// serializer is the prepared json_serialize_sql statement of the
+	// read-only check; checked holds query texts that passed it.
+	serializer *dstmt
+	checked    map[string]struct{}
+	// stmtTimeout is the client's SET statement_timeout (0: none); the
+	// shorter of it and Config.QueryTimeout applies.
+	stmtTimeout time.Duration
+	// catalogReady is set once the session's catalog macros exist.
+	catalogReady bool
+	// simpleCache holds prepared statements of simple queries by text.
+	simpleCache map[string]*cachedStmt
+	rowBuf      []byte
+	rowVals     [][]byte
+
+	mu     sync.Mutex
+	cancel context.CancelCauseFunc // of the running query, nil if none
+}
+
+func newSession(srv *Server, conn net.Conn, be *pgproto3.Backend, params map[string]string, log *slog.Logger) *session {
+	return &session{
+		srv:     srv,
+		conn:    conn,
+		be:      be,
+		log:     log,
+		params:  params,
+		types:   pgtype.NewMap(),
+		tx:      txIdle,
+		stmts:   make(map[string]*prepared),
+		portals: make(map[string]*portal),
+		cursors: make(map[string]*cursor),
+		checked: make(map[string]struct{}),
+
+		simpleCache: make(map[string]*cachedStmt),
+	}
+}
+
+// cancelQuery cancels the running query, if any. Safe from any goroutine.
+func (ss *session) cancelQuery(cause error) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.cancel != nil {
+		ss.cancel(cause)
+	}
+}
+
+// queryContext returns the context of one statement's execution, bounded by
+// the query timeout and cancellable by CancelRequest.
+func (ss *session) queryContext(ctx context.Context) (context.Context, func()) {
+	qctx, cancel := context.WithCancelCause(ctx)
+	var stopTimer func() bool
+	d := ss.srv.cfg.QueryTimeout
+	if ss.stmtTimeout > 0 && (d <= 0 || ss.stmtTimeout < d) {
+		d = ss.stmtTimeout
+	}
+	if d > 0 {
+		t := time.AfterFunc(d, func() { cancel(errTimeout) })
+		stopTimer = t.Stop
+	}
+	ss.mu.Lock()
+	ss.cancel = cancel
+	ss.mu.Unlock()
+	return qctx, func() {
+		if stopTimer != nil {
+			stopTimer()
+		}
+		ss.mu.Lock()
+		ss.cancel = nil
+		ss.mu.Unlock()
+		cancel(nil)
+	}
+}
+
+// run serves the session until the client leaves or an error ends it.
+func (ss *session) run(ctx context.Context, dc *duckdb.Conn) error {
+	ss.dc = dc
+	defer ss.closeAll()
+	stop := context.AfterFunc(ctx, func() {
+		ss.cancelQuery(errShutdown)
+		ss.conn.Close()
+	})
+	defer stop()
+
+	for _, p := range ss.parameterStatus() {
+		ss.be.Send(&pgproto3.ParameterStatus{Name: p[0], Value: p[1]})
+	}
+	ss.be.Send(&pgproto3.BackendKeyData{ProcessID: ss.pid, SecretKey: ss.secret})
+	if err := ss.readyForQuery(); err != nil {
+		return err
+	}
+	for {
+		if d := ss.srv.cfg.IdleTimeout; d > 0 {
+			ss.conn.SetReadDeadline(time.Now().Add(d))
+		}
+		msg, err := ss.be.Receive()
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				sendFatal(ss.be, newFatal(codeIdleSessionTimeout, "terminating connection due to idle-session timeout"))
+				return fmt.Errorf("idle timeout: %w", err)
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			sendFatal(ss.be, newFatal(codeProtocolViolation, "invalid frontend message: %v", err))
+			return fmt.Errorf("receive: %w", err)
+		}
+		if ss.srv.cfg.IdleTimeout > 0 {
+			ss.conn.SetReadDeadline(time.Time{})
+		}
+		if err := ss.dispatch(ctx, msg); err != nil {
+			return err
+		}
+	}
+}
+
+// dispatch handles one frontend message. A returned error ends the session.
+func (ss *session) dispatch(ctx context.Context, msg pgproto3.FrontendMessage) error {
+	if ss.skip {
+		// After an extended-protocol error everything up to Sync is
+		// discarded, as PostgreSQL does.
+		switch msg.(type) {
+		case *pgproto3.Sync, *pgproto3.Terminate:
+		default:
+			return nil
+		}
+	}
+	switch m := msg.(type) {
+	case *pgproto3.Query:
+		return ss.simpleQuery(ctx, m.String)
+	case *pgproto3.Sync:
+		ss.skip = false
+		if ss.tx == txIdle {
+			ss.closePortals()
+		}
+		return ss.readyForQuery()
+	case *pgproto3.Flush:
+		return ss.flush()
+	case *pgproto3.Terminate:
+		return io.EOF
+	case *pgproto3.Parse, *pgproto3.Bind, *pgproto3.Describe, *pgproto3.Execute, *pgproto3.Close:
+		if err := ss.extended(ctx, msg); err != nil {
+			return ss.extendedError(err)
+		}
+		return nil
+	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
+		return nil // not in COPY FROM: ignored, as PostgreSQL does
+	case *pgproto3.FunctionCall:
+		return ss.sendError(newError(codeFeatureNotSupported, "function call protocol is not supported"))
+	default:
+		sendFatal(ss.be, newFatal(codeProtocolViolation, "unexpected message %T", msg))
+		return fmt.Errorf("unexpected message %T", msg)
+	}
+}
+
+// parameterStatus lists what PostgreSQL reports after startup.
+func (ss *session) parameterStatus() [][2]string {
+	user := ss.params["user"]
+	return [][2]string{
+		{"application_name", ss.params["application_name"]},
+		{"client_encoding", "UTF8"},
+		{"DateStyle", "ISO, MDY"},
+		{"default_transaction_read_only", "on"},
+		{"in_hot_standby", "off"},
+		{"integer_datetimes", "on"},
+		{"IntervalStyle", "postgres"},
+		{"is_superuser", "off"},
+		{"server_encoding", "UTF8"},
+		{"server_version", ss.srv.cfg.ServerVersion},
+		{"session_authorization", user},
+		{"standard_conforming_strings", "on"},
+		{"TimeZone", "UTC"},
+	}
+}
+
+// readyForQuery sends ReadyForQuery and flushes.
+func (ss *session) readyForQuery() error {
+	ss.be.Send(&pgproto3.ReadyForQuery{TxStatus: ss.tx})
+	return ss.flush()
+}
+
+func (ss *session) flush() error {
+	ss.pending = 0
+	if err := ss.be.Flush(); err != nil {
+		return &errIO{fmt.Errorf("write to client: %w", err)}
+	}
+	return nil
+}
+
+// sendError sends an ErrorResponse; a FATAL one ends the session. An error
+// inside a transaction block fails the block.
+func (ss *session) sendError(e *pgError) error {
+	ss.be.Send(e.response())
+	if ss.tx == txActive {
+		ss.tx = txFailed
+	}
+	if e.Severity == "FATAL" {
+		_ = ss.flush()
+		return errors.New(e.Message)
+	}
+	return nil
+}
+
+func (ss *session) notice(code, msg string) {
+	ss.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: msg})
+}
+
+// closeAll releases every DuckDB object of the session.
+func (ss *session) closeAll() {
+	ss.closePortals()
+	ss.closeCursors()
+	for name, ps := range ss.stmts {
+		ps.close()
+		delete(ss.stmts, name)
+	}
+	if ss.tx != txIdle {
+		ss.endTransaction(context.Background(), "ROLLBACK")
+	}
+	ss.serializer.close()
+	ss.clearSimpleCache()
+}
+
+func (ss *session) closePortals() {
+	for name, p := range ss.portals {
+		p.close()
+		delete(ss.portals, name)
+	}
+}
+
+func (ss *session) closeCursors() {
+	for name, c := range ss.cursors {
+		c.close()
+		delete(ss.cursors, name)
+	}
+}
