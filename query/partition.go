@@ -190,35 +190,38 @@ func (s *Store) rebuildView(ctx context.Context, db interface {
 	return nil
 }
 
-// ensurePartition creates the partition holding t if it does not exist and
-// returns its table name. known caches the names already present.
-func (s *Store) ensurePartitionConn(ctx context.Context, tx interface {
-	queryer
-	execer
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, t time.Time, known map[string]bool) (string, bool, error) {
-	lo, hi := s.partition.Bounds(t)
-	name := s.partition.TableName(lo)
-	if known[name] {
-		return name, false, nil
+// ensurePartition makes sure the partition [lo, hi) exists, creating it,
+// registering it and rebuilding the flows view in one transaction if not.
+// It reports whether it created the partition.
+func (s *Store) ensurePartition(ctx context.Context, name string, lo, hi time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("create partition %s: %w", name, err)
 	}
+	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM tapdb_partitions WHERE name = ?", name).Scan(&n); err != nil {
-		return "", false, fmt.Errorf("look up partition %s: %w", name, err)
+		return false, fmt.Errorf("look up partition %s: %w", name, err)
 	}
-	created := false
-	if n == 0 {
-		if _, err := tx.ExecContext(ctx, createTableSQL(name)); err != nil {
-			return "", false, fmt.Errorf("create partition %s: %w", name, err)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO tapdb_partitions (name, lo, hi) VALUES (?, ?, ?)", name, lo, hi); err != nil {
-			return "", false, fmt.Errorf("register partition %s: %w", name, err)
-		}
-		created = true
-		s.log.Info("created partition", "name", name, "lo", lo, "hi", hi)
+	if n > 0 {
+		return false, nil
 	}
-	known[name] = true
-	return name, created, nil
+	if _, err := tx.ExecContext(ctx, createTableSQL(name)); err != nil {
+		return false, fmt.Errorf("create partition %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO tapdb_partitions (name, lo, hi) VALUES (?, ?, ?)", name, lo, hi); err != nil {
+		return false, fmt.Errorf("register partition %s: %w", name, err)
+	}
+	if err := s.rebuildView(ctx, tx); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("create partition %s: %w", name, err)
+	}
+	s.log.Info("created partition", "name", name, "lo", lo, "hi", hi)
+	return true, nil
 }
 
 // DropPartitionsBefore drops every partition whose range ends at or before

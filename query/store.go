@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -36,32 +38,47 @@ type Store struct {
 	partition Granularity
 	log       *slog.Logger
 
-	mu sync.Mutex // serialises partition DDL and view rebuilds
+	mu sync.Mutex // serialises partition DDL, retention and the writer's transactions
+
+	params     url.Values // the connector's options, for the writer's native connection
+	nativePath string     // the database file
+	tempDir    string     // scratch store's directory, removed by Close
 }
 
-// Open opens (creating if needed) the store at path; "" or ":memory:" is an
-// in-memory store. Extension auto-install and auto-load are off: nothing is
-// ever downloaded.
+// Open opens (creating if needed) the store at path. "" or ":memory:" is a
+// scratch store: a file in a new temporary directory, removed by Close
+// (the writer's native appender needs a file-backed database instance).
+// Extension auto-install and auto-load are off: nothing is ever downloaded.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if path == ":memory:" {
-		path = ""
+	var tempDir string
+	if path == "" || path == ":memory:" {
+		dir, err := os.MkdirTemp("", "tapdb-scratch-")
+		if err != nil {
+			return nil, fmt.Errorf("open scratch store: %w", err)
+		}
+		tempDir, path = dir, filepath.Join(dir, "scratch.duckdb")
+		opts.ReadOnly = false
 	}
 	params := url.Values{}
 	params.Set("autoinstall_known_extensions", "false")
 	params.Set("autoload_known_extensions", "false")
-	if opts.ReadOnly && path != "" {
+	if opts.ReadOnly {
 		params.Set("access_mode", "READ_ONLY")
 	}
 	connector, err := duckdb.NewConnector(path+"?"+params.Encode(), nil)
 	if err != nil {
+		os.RemoveAll(tempDir)
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	db := sql.OpenDB(connector)
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, log: log}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, log: log, params: params, nativePath: path, tempDir: tempDir}
+	if tempDir != "" {
+		s.path = ""
+	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)
@@ -96,8 +113,15 @@ func (s *Store) Path() string { return s.path }
 // Partitioning is the store's partition width.
 func (s *Store) Partitioning() Granularity { return s.partition }
 
-// Close closes the store; DuckDB checkpoints its WAL into the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the store; DuckDB checkpoints its WAL into the file. A
+// scratch store's file is removed.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.tempDir != "" {
+		os.RemoveAll(s.tempDir)
+	}
+	return err
+}
 
 // Harden disables external access (files, network) and locks the
 // configuration, so that SQL run afterwards cannot read or write the

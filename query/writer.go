@@ -2,14 +2,10 @@ package query
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"tapdb/schema"
 )
@@ -70,7 +66,7 @@ func (s *Store) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, err
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 4 * 122880
 	}
-	conn, err := s.db.Conn(ctx)
+	conn, err := openNative(s.nativePath, s.params)
 	if err != nil {
 		return nil, fmt.Errorf("new writer: %w", err)
 	}
@@ -174,14 +170,22 @@ type batch struct {
 	rows      int
 	start     time.Time
 	created   []string
-	appenders map[string]*duckdb.Appender
+	appenders map[string]*chunkAppender
 }
 
-func (w *Writer) run(conn *sql.Conn) {
+// partitionCache remembers the partition of the last record, so that
+// consecutive records of one partition cost a comparison, not a lookup.
+type partitionCache struct {
+	lo, hi time.Time
+	name   string
+	known  map[string]bool
+}
+
+func (w *Writer) run(conn *nativeConn) {
 	defer close(w.done)
-	defer conn.Close()
-	known := map[string]bool{}
-	b := batch{appenders: map[string]*duckdb.Appender{}}
+	defer conn.close()
+	pc := partitionCache{known: map[string]bool{}}
+	b := batch{appenders: map[string]*chunkAppender{}}
 	var number int
 	var total int64
 	commit := func() {
@@ -192,7 +196,6 @@ func (w *Writer) run(conn *sql.Conn) {
 		rows := b.rows
 		if err := w.commit(conn, &b); err != nil {
 			w.fail(fmt.Errorf("commit batch %d (%d records): %w", number, rows, err))
-			clear(known) // partitions created in the lost batch do not exist
 			return
 		}
 		total += int64(rows)
@@ -208,19 +211,36 @@ func (w *Writer) run(conn *sql.Conn) {
 			w.synced <- w.failed()
 			continue
 		}
-		if w.failed() == nil {
-			for rest := chunk; len(rest) > 0 && w.failed() == nil; {
-				n := min(len(rest), w.opts.BatchSize-b.rows)
-				if err := w.appendRows(conn, &b, rest[:n], known); err != nil {
-					w.fail(fmt.Errorf("batch %d: %w", number+1, err))
-					w.rollback(conn, &b)
-					clear(known)
-					break
-				}
-				rest = rest[n:]
-				if b.rows >= w.opts.BatchSize {
+		for i := 0; i < len(chunk) && w.failed() == nil; i++ {
+			r := &chunk[i]
+			if !r.Stime.Before(pc.lo) && r.Stime.Before(pc.hi) {
+				// same partition as the previous record
+			} else {
+				lo, hi := w.s.partition.Bounds(r.Stime)
+				name := w.s.partition.TableName(lo)
+				if !pc.known[name] {
+					// Partitions are created in their own transaction, so a
+					// batch ends where a new partition begins.
 					commit()
+					created, err := w.s.ensurePartition(w.ctx, name, lo, hi)
+					if err != nil {
+						w.fail(err)
+						break
+					}
+					if created {
+						b.created = append(b.created, name)
+					}
+					pc.known[name] = true
 				}
+				pc.lo, pc.hi, pc.name = lo, hi, name
+			}
+			if err := w.appendRecord(conn, &b, pc.name, r); err != nil {
+				w.fail(fmt.Errorf("batch %d: %w", number+1, err))
+				w.rollback(conn, &b)
+				break
+			}
+			if b.rows >= w.opts.BatchSize {
+				commit()
 			}
 		}
 		select {
@@ -231,102 +251,67 @@ func (w *Writer) run(conn *sql.Conn) {
 	w.rollback(conn, &b)
 }
 
-// appendRows appends records inside the open transaction, opening it and
-// creating partitions as needed.
-func (w *Writer) appendRows(conn *sql.Conn, b *batch, recs []schema.Record, known map[string]bool) error {
-	ctx := w.ctx
+// appendRecord appends one record to its partition inside the open
+// transaction, opening it if needed.
+func (w *Writer) appendRecord(conn *nativeConn, b *batch, table string, r *schema.Record) error {
 	if !b.open {
 		w.s.mu.Lock() // held while a transaction is open: partition DDL and retention wait
-		if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		if err := conn.exec("BEGIN TRANSACTION"); err != nil {
 			w.s.mu.Unlock()
 			return fmt.Errorf("begin: %w", err)
 		}
-		b.open, b.rows, b.start, b.created = true, 0, time.Now(), nil
+		b.open, b.rows, b.start = true, 0, time.Now()
 	}
-	tables := make([]string, len(recs))
-	newPartition := false
-	for i := range recs {
-		name, isNew, err := w.s.ensurePartitionConn(ctx, conn, recs[i].Stime, known)
-		if err != nil {
+	a := b.appenders[table]
+	if a == nil {
+		var err error
+		if a, err = newChunkAppender(conn, table); err != nil {
 			return err
 		}
-		if isNew {
-			b.created = append(b.created, name)
-			newPartition = true
-		}
-		tables[i] = name
+		b.appenders[table] = a
 	}
-	if newPartition {
-		if err := w.s.rebuildView(ctx, conn); err != nil {
-			return err
-		}
+	if err := a.append(r); err != nil {
+		return fmt.Errorf("append to %s: %w", table, err)
 	}
-	cols := schema.StoredColumns()
-	err := conn.Raw(func(dc any) error {
-		drv, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("driver connection %T is not a driver.Conn", dc)
-		}
-		row := make([]driver.Value, len(cols))
-		for i := range recs {
-			a := b.appenders[tables[i]]
-			if a == nil {
-				var err error
-				a, err = duckdb.NewAppender(drv, "", "main", tables[i])
-				if err != nil {
-					return fmt.Errorf("appender for %s: %w", tables[i], err)
-				}
-				b.appenders[tables[i]] = a
-			}
-			r := &recs[i]
-			for j := range cols {
-				row[j] = cols[j].Value(r)
-			}
-			if err := a.AppendRow(row...); err != nil {
-				return fmt.Errorf("append record to %s: %w", tables[i], err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	b.rows += len(recs)
+	b.rows++
 	return nil
 }
 
 // commit flushes the appenders and commits the open transaction.
-func (w *Writer) commit(conn *sql.Conn, b *batch) error {
+func (w *Writer) commit(conn *nativeConn, b *batch) error {
 	defer w.endBatch(b)
+	var err error
 	for name, a := range b.appenders {
 		delete(b.appenders, name)
-		if err := a.Close(); err != nil {
-			conn.ExecContext(context.WithoutCancel(w.ctx), "ROLLBACK")
-			return fmt.Errorf("flush appender for %s: %w", name, err)
+		if cerr := a.close(); cerr != nil && err == nil {
+			err = fmt.Errorf("%s: %w", name, cerr)
 		}
 	}
-	if _, err := conn.ExecContext(w.ctx, "COMMIT"); err != nil {
-		conn.ExecContext(context.WithoutCancel(w.ctx), "ROLLBACK")
-		return fmt.Errorf("commit: %w", err)
+	if err == nil {
+		err = conn.exec("COMMIT")
 	}
-	return nil
+	if err != nil {
+		conn.exec("ROLLBACK")
+	}
+	return err
 }
 
 // rollback abandons the open transaction, if any.
-func (w *Writer) rollback(conn *sql.Conn, b *batch) {
+func (w *Writer) rollback(conn *nativeConn, b *batch) {
 	if !b.open {
 		return
 	}
 	defer w.endBatch(b)
 	for name, a := range b.appenders {
 		delete(b.appenders, name)
-		a.Close()
+		a.close()
 	}
-	conn.ExecContext(context.WithoutCancel(w.ctx), "ROLLBACK")
+	conn.exec("ROLLBACK")
 }
 
 func (w *Writer) endBatch(b *batch) {
 	b.open = false
 	b.rows = 0
+	b.created = nil
 	w.s.mu.Unlock()
 }

@@ -64,4 +64,4 @@ func TestWriterErrorKeepsCommitted(t *testing.T) {
 	}
 }
 
-var benchBatch = 491520
+var benchBatch = 0 // the writer's default

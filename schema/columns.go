@@ -65,16 +65,17 @@ func nullIf[T any](ok bool, v T) driver.Value {
 	return v
 }
 
-// uhuge turns the two halves of a 128-bit number into the *big.Int the
-// DuckDB driver appends to UHUGEINT columns.
-func uhuge(hi, lo uint64) driver.Value {
-	var b [16]byte
-	for i := 0; i < 8; i++ {
-		b[7-i] = byte(hi >> (8 * i))
-		b[15-i] = byte(lo >> (8 * i))
-	}
-	return new(big.Int).SetBytes(b[:])
+// U128 is an unsigned 128-bit number, the value of UHUGEINT columns.
+type U128 struct{ Hi, Lo uint64 }
+
+// Big returns u as a *big.Int.
+func (u U128) Big() *big.Int {
+	v := new(big.Int).SetUint64(u.Hi)
+	v.Lsh(v, 64)
+	return v.Or(v, new(big.Int).SetUint64(u.Lo))
 }
+
+func uhuge(hi, lo uint64) driver.Value { return U128{hi, lo} }
 
 // Columns is the flow table. Order is the physical column order of every
 // partition and of the flows view (derived columns follow the stored ones).

@@ -82,7 +82,7 @@ func TestEveryRecordFieldIsWritten(t *testing.T) {
 }
 
 func TestUhuge(t *testing.T) {
-	got := uhuge(0x0102030405060708, 0x090a0b0c0d0e0f10).(*big.Int)
+	got := uhuge(0x0102030405060708, 0x090a0b0c0d0e0f10).(U128).Big()
 	want, _ := new(big.Int).SetString("0102030405060708090a0b0c0d0e0f10", 16)
 	if got.Cmp(want) != 0 {
 		t.Errorf("uhuge = %x, want %x", got, want)

@@ -21,6 +21,8 @@ command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v softflowd >/dev/null || need+=(softflowd)
 command -v nfcapd >/dev/null || need+=(nfdump)
+command -v ip >/dev/null || need+=(iproute2)
+command -v dumpcap >/dev/null || need+=(wireshark-common)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   $sudo apt-get update -qq

@@ -3,7 +3,6 @@ package translate
 import (
 	"database/sql"
 	"encoding/binary"
-	"math/big"
 	"net/netip"
 	"strings"
 	"testing"
@@ -62,8 +61,8 @@ func openFlows(t testing.TB, recs []schema.Record) *sql.DB {
 		var vals []any
 		for _, c := range schema.StoredColumns() {
 			v := c.Value(&recs[i])
-			if n, ok := v.(*big.Int); ok {
-				v = n.String()
+			if n, ok := v.(schema.U128); ok {
+				v = n.Big().String()
 			}
 			vals = append(vals, v)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"tapdb/ingest"
@@ -24,9 +25,10 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	host, _ := os.Hostname()
 	fs.StringVar(&cfg.Srcid, "e", host, "source id written to every record (Argus -e)")
 	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
-	batch := fs.Int("batch", 65536, "records per committed batch")
+	batch := fs.Int("batch", 0, "records per committed batch (default 491520: four DuckDB row groups)")
 	verbose := fs.Bool("v", false, "log every committed batch")
 	quiet := fs.Bool("q", false, "no progress bar")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile to this file (for benchmarks)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +40,17 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 		return &usageError{"-S: the status interval is at least 1 second"}
 	}
 	cfg.StatusInterval = time.Duration(*status * float64(time.Second))
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	log := e.log
 	if *verbose {

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"tapdb/query"
+	"tapdb/query/csvimport"
+	"tapdb/schema"
+)
+
+// importMaxShown is how many bad rows import lists before it only counts.
+const importMaxShown = 50
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "import", "tapdb import -w STORE [options] FILE.csv …  (ra -c , -s … output; - for stdin)")
+	out := fs.String("w", "", "flow store to write (DuckDB file, created if missing)")
+	date := fs.String("date", "", "date YYYY-MM-DD of times printed as time of day (ra's default %T.%f)")
+	tz := fs.String("tz", "Local", "time zone of formatted times (ra prints local time); Unix times (-u) are absolute")
+	srcid := fs.String("srcid", "", "source id for records without a SrcId column")
+	delim := fs.String("c", "", "field delimiter (ra -c); default: detected from the header")
+	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
+	verbose := fs.Bool("v", false, "log progress")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if *out == "" || len(files) == 0 {
+		fs.Usage()
+		return &usageError{"want -w STORE and at least one FILE"}
+	}
+	opts := csvimport.Options{Srcid: *srcid}
+	if *delim != "" {
+		r := []rune(*delim)
+		if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
+			return &usageError{fmt.Sprintf("-c %q: the delimiter is one character", *delim)}
+		}
+		opts.Comma = r[0]
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return &usageError{fmt.Sprintf("--tz: %v", err)}
+	}
+	opts.Location = loc
+	if *date != "" {
+		d, err := time.ParseInLocation("2006-01-02", *date, loc)
+		if err != nil {
+			return &usageError{fmt.Sprintf("--date %q: want YYYY-MM-DD", *date)}
+		}
+		opts.Date = d
+	}
+	log := e.log
+	if *verbose {
+		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+
+	// Standard input can be read only once: keep a copy for the second pass.
+	shown := append([]string(nil), files...) // names for messages
+	for i, f := range files {
+		if f != "-" {
+			continue
+		}
+		shown[i] = "stdin"
+		tmp, err := spoolStdin(e.stdin)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp)
+		files[i] = tmp
+	}
+
+	// Pass 1: read everything, write nothing. Any bad row stops the import
+	// before the store is touched.
+	start := time.Now()
+	var (
+		total int64
+		bad   int
+	)
+	for i, f := range files {
+		sc, err := scanImportFile(ctx, f, opts, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", shown[i], err)
+		}
+		for _, w := range sc.warnings {
+			fmt.Fprintf(e.stderr, "tapdb import: %s: warning: %s\n", shown[i], w)
+		}
+		for _, re := range sc.bad {
+			if bad < importMaxShown {
+				fmt.Fprintf(e.stderr, "tapdb import: %s:%d: %v\n", shown[i], re.Line, re.Err)
+			}
+			bad++
+		}
+		bad += sc.unshown
+		total += sc.records
+	}
+	if bad > 0 {
+		more := ""
+		if bad > importMaxShown {
+			more = fmt.Sprintf(" (first %d shown)", importMaxShown)
+		}
+		return fmt.Errorf("%d bad rows%s: nothing imported", bad, more)
+	}
+	log.Info("input checked", "records", total, "elapsed", time.Since(start))
+
+	// Pass 2: write all records in one transaction (the batch is larger than
+	// the input), so that a failure leaves the store as it was.
+	st, err := query.Open(ctx, *out, query.Options{Partition: *partition, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w, err := st.NewWriter(wctx, query.WriterOptions{BatchSize: int(min(total+1, 1<<62))})
+	if err != nil {
+		return err
+	}
+	var written int64
+	for i, f := range files {
+		sc, err := scanImportFile(ctx, f, opts, w.Write)
+		if err == nil && len(sc.bad) > 0 {
+			err = fmt.Errorf("changed while importing: line %d: %w", sc.bad[0].Line, sc.bad[0].Err)
+		}
+		if err != nil {
+			cancel() // the commit fails and the transaction is rolled back
+			w.Close()
+			return fmt.Errorf("%s: %w: nothing imported", shown[i], err)
+		}
+		written += sc.records
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("store records: %w: nothing imported", err)
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	log.Info("import done", "files", len(files), "records", written, "elapsed", time.Since(start))
+	fmt.Fprintf(e.stderr, "tapdb import: %d records from %d files into %s\n", written, len(files), *out)
+	return nil
+}
+
+// importScan is what reading one input file found.
+type importScan struct {
+	records  int64
+	warnings []string
+	bad      []*csvimport.RowError // the first importMaxShown bad rows
+	unshown  int                   // further bad rows
+}
+
+// scanImportFile reads one file, handing each good record to write (if not
+// nil; it then stops at the first bad row).
+func scanImportFile(ctx context.Context, path string, opts csvimport.Options, write func(*schema.Record) error) (importScan, error) {
+	var sc importScan
+	f, err := os.Open(path)
+	if err != nil {
+		return sc, fmt.Errorf("open input: %w", err)
+	}
+	defer f.Close()
+	r, err := csvimport.NewReader(f, opts)
+	if err != nil {
+		return sc, err
+	}
+	sc.warnings = r.Warnings()
+	var rec schema.Record
+	for i := 0; ; i++ {
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return sc, err
+			}
+		}
+		err := r.Read(&rec)
+		if err == io.EOF {
+			sc.warnings = append(sc.warnings, r.Notes()...)
+			return sc, nil
+		}
+		var re *csvimport.RowError
+		if errors.As(err, &re) {
+			if len(sc.bad) < importMaxShown {
+				sc.bad = append(sc.bad, re)
+			} else {
+				sc.unshown++
+			}
+			if write != nil {
+				return sc, nil
+			}
+			continue
+		}
+		if err != nil {
+			return sc, err
+		}
+		sc.records++
+		if write != nil {
+			if err := write(&rec); err != nil {
+				return sc, fmt.Errorf("store records: %w", err)
+			}
+		}
+	}
+}
+
+// spoolStdin copies standard input to a temporary file, since import reads
+// its input twice.
+func spoolStdin(in io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "tapdb-import-*.csv")
+	if err != nil {
+		return "", fmt.Errorf("copy stdin: %w", err)
+	}
+	if _, err := io.Copy(f, in); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("copy stdin: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("copy stdin: %w", err)
+	}
+	return f.Name(), nil
+}
