@@ -287,7 +287,9 @@ func (n *Text) String() string {
 	case "inode":
 		return "inode " + n.Value
 	}
-	return n.Word + " " + strconv.Quote(n.Value)
+	// The filter's "…" strings have no escapes (a string cannot hold a
+	// quote), so the value is written back as it was read.
+	return n.Word + ` "` + n.Value + `"`
 }
 
 func protoName(p int) string {
