@@ -26,6 +26,7 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.Srcid, "e", host, "source id written to every record (Argus -e)")
 	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
 	batch := fs.Int("batch", 0, "records per committed batch (default 491520: four DuckDB row groups)")
+	memLimit := fs.String("memory-limit", "256MB", "DuckDB memory limit while ingesting (its buffer pool; written data is on disk)")
 	verbose := fs.Bool("v", false, "log every committed batch")
 	quiet := fs.Bool("q", false, "no progress bar")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile to this file (for benchmarks)")
@@ -70,6 +71,11 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *memLimit != "" {
+		if _, err := st.DB().ExecContext(ctx, "SET memory_limit = ?", *memLimit); err != nil {
+			return &usageError{fmt.Sprintf("-memory-limit %s: %v", *memLimit, err)}
+		}
+	}
 	w, err := st.NewWriter(ctx, query.WriterOptions{
 		BatchSize: *batch,
 		OnCommit: func(b query.BatchInfo) {
