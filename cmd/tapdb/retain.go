@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"tapdb/daemon"
 	"tapdb/query"
 )
 
@@ -18,9 +19,12 @@ func runRetain(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return &usageError{"want STORE and AGE"}
 	}
-	age, err := parseAge(fs.Arg(1))
+	age, err := daemon.ParseAge(fs.Arg(1))
 	if err != nil {
 		return &usageError{err.Error()}
+	}
+	if age <= 0 {
+		return &usageError{fmt.Sprintf("age %q: want a positive age, e.g. 30d", fs.Arg(1))}
 	}
 	cutoff := time.Now().Add(-age)
 	st, err := query.Open(ctx, fs.Arg(0), query.Options{Logger: e.log})
