@@ -47,7 +47,9 @@ if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; 
 go vet ./...
 
 echo "== go test"
-go test -count=1 -timeout 20m ./...
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+go test -count=1 -timeout 20m ./... 2>&1 | tee "$log"
 
 fuzztime=${FUZZTIME:-10s}
 if [ "$fuzztime" != 0 ]; then
@@ -60,4 +62,5 @@ if [ "$fuzztime" != 0 ]; then
     done
   done
 fi
-echo "all tests passed"
+passed=$(grep -c '^ok ' "$log" || true)
+echo "packages: $passed passed, 0 failed"
