@@ -29,6 +29,9 @@ type Config struct {
 	Retry     Duration `toml:"retry-every"`
 	MemLimit  string   `toml:"memory-limit"`
 
+	// Scheduled baselining queries, NAME@EVERY=SQL (see Baseline).
+	Baselines []string `toml:"baseline"`
+
 	// Postgres endpoint.
 	Listen       string   `toml:"listen"`
 	Users        string   `toml:"users"`
@@ -128,6 +131,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.Users, "users", "users file with SCRAM-SHA-256 verifiers (tapdb user add)")
 	boolean(&c.Trust, "trust", "let loopback clients in without a password")
 	list(&c.Allow, "allow", "client network allowed to connect, CIDR (repeatable; default: any)")
+	fs.Var(&listValue{p: &c.Baselines, whole: true}, "baseline", "scheduled baselining query NAME@EVERY=SQL, rows appended to table baseline_NAME (repeatable; one query per flag)")
 	integer(&c.MaxConns, "max-conns", "most concurrent sessions (SQLSTATE 53300 past it)")
 	dur(&c.QueryTimeout, "query-timeout", "cancel a statement running longer (0: no limit)")
 	dur(&c.IdleTimeout, "idle-timeout", "close a session idle longer (0: no limit)")
@@ -172,6 +176,9 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 type listValue struct {
 	p   *[]string
 	set bool
+	// whole keeps each flag value as one element (values that contain
+	// commas, such as SQL); otherwise a value is split at commas.
+	whole bool
 }
 
 func (l *listValue) String() string {
@@ -186,7 +193,11 @@ func (l *listValue) Set(v string) error {
 		*l.p = nil
 		l.set = true
 	}
-	for _, s := range strings.Split(v, ",") {
+	parts := []string{v}
+	if !l.whole {
+		parts = strings.Split(v, ",")
+	}
+	for _, s := range parts {
 		if s = strings.TrimSpace(s); s != "" {
 			*l.p = append(*l.p, s)
 		}
@@ -236,6 +247,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("nothing to serve: want db, read, interface, netflow or ipfix"))
 	}
 	if _, err := c.AllowPrefixes(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := ParseBaselines(c.Baselines); err != nil {
 		errs = append(errs, err)
 	}
 	if c.BPF != "" {

@@ -174,7 +174,7 @@ func TestParseAge(t *testing.T) {
 // normalize makes empty lists nil, as the printed [] and a missing list
 // mean the same.
 func normalize(c Config) Config {
-	for _, l := range []*[]string{&c.Read, &c.Allow, &c.Interfaces, &c.NetFlow, &c.IPFIX} {
+	for _, l := range []*[]string{&c.Read, &c.Allow, &c.Interfaces, &c.NetFlow, &c.IPFIX, &c.Baselines} {
 		if len(*l) == 0 {
 			*l = nil
 		}

@@ -47,6 +47,8 @@ type runner struct {
 	cfg Config
 
 	retentionRuns    int64
+	baselineRuns     int64
+	baselineErrors   int64
 	retentionDropped int64
 	retentionErrors  int64
 	started          time.Time
@@ -204,9 +206,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 	}
 	bgCtx, stopBG := context.WithCancel(ctx)
 	var bg sync.WaitGroup
-	bg.Add(2)
+	bg.Add(3)
 	go func() { defer bg.Done(); d.commitLoop(bgCtx, time.Duration(cfg.Commit)) }()
 	go func() { defer bg.Done(); d.retentionLoop(bgCtx) }()
+	go func() { defer bg.Done(); d.baselineLoop(bgCtx) }()
 	log.Info("tapdb serving", "listen", ln.Addr().String(), "interfaces", cfg.Interfaces, "netflow", cfg.NetFlow, "ipfix", cfg.IPFIX, "metrics", cfg.Metrics)
 
 	var runErr error
@@ -308,16 +311,17 @@ func (d *runner) reload(load func() (Config, error)) {
 	d.cfg.Allow = next.Allow
 	d.cfg.Retain = next.Retain
 	d.cfg.RetainAt = next.RetainAt
+	d.cfg.Baselines = next.Baselines
 	d.mu.Unlock()
 	if restartNeeded(prev, next) {
 		d.log.Warn("SIGHUP: some changed settings need a restart (sources, store, listen address, timers)")
 	}
-	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Allow, "retain", next.Retain.text(), "retain_every", next.RetainAt.String())
+	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Allow, "baselines", len(next.Baselines), "retain", next.Retain.text(), "retain_every", next.RetainAt.String())
 }
 
 // restartNeeded reports whether settings that only apply at start changed.
 func restartNeeded(a, b Config) bool {
-	a.Allow, a.Retain, a.RetainAt = b.Allow, b.Retain, b.RetainAt
+	a.Allow, a.Retain, a.RetainAt, a.Baselines = b.Allow, b.Retain, b.RetainAt, b.Baselines
 	a.LogLevel, a.LogFormat = b.LogLevel, b.LogFormat
 	return fmt.Sprint(a) != fmt.Sprint(b)
 }

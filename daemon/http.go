@@ -65,6 +65,8 @@ func (d *runner) writeMetrics(ctx context.Context, e *exposition) {
 		e.one("tapdb_stored_flows", "gauge", "flow records in the store", float64(rows))
 	}
 	e.one("tapdb_retention_runs_total", "counter", "retention rounds run", float64(atomic.LoadInt64(&d.retentionRuns)))
+	e.one("tapdb_baseline_runs_total", "counter", "scheduled baselining queries run", float64(atomic.LoadInt64(&d.baselineRuns)))
+	e.one("tapdb_baseline_errors_total", "counter", "scheduled baselining queries that failed", float64(atomic.LoadInt64(&d.baselineErrors)))
 	e.one("tapdb_retention_dropped_partitions_total", "counter", "partitions dropped by retention", float64(atomic.LoadInt64(&d.retentionDropped)))
 	e.one("tapdb_retention_errors_total", "counter", "retention rounds that failed", float64(atomic.LoadInt64(&d.retentionErrors)))
 

@@ -116,7 +116,7 @@ func decodeTOMLFile(cfg *Config, path string) error {
 func (c *Config) WriteTOML(w io.Writer) error {
 	fmt.Fprintln(w, "# tapdb serve: effective configuration (every key is also a --flag)")
 	out := *c
-	for _, l := range []*[]string{&out.Read, &out.Allow, &out.Interfaces, &out.NetFlow, &out.IPFIX} {
+	for _, l := range []*[]string{&out.Read, &out.Allow, &out.Interfaces, &out.NetFlow, &out.IPFIX, &out.Baselines} {
 		if *l == nil {
 			*l = []string{} // printed as [] rather than left out
 		}
