@@ -34,6 +34,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"ingest":        {"read NetFlow/IPFIX (--netflow) or packet captures into a flow store", runIngest},
 		"sensor":        {"read captures into a flow store", runSensor},
+		"import":        {"load flow records from ra -c output (delimited text) into a flow store", runImport},
 		"sql":           {"run SQL on a flow store and print the result", runSQL},
 		"retain":        {"drop partitions older than a duration", runRetain},
 		"ra":            {"print flow records as Argus ra does", runRa},
@@ -107,7 +108,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'tapdb COMMAND -h' for a command's options.")
 }
