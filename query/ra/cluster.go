@@ -119,7 +119,12 @@ func clusterSQL(o *Options, where string, fields []Field) (string, error) {
 	cl.need = map[string]bool{}
 	cl.collect(fields)
 	var b strings.Builder
-	b.WriteString("WITH f AS (SELECT *")
+	b.WriteString("WITH ")
+	dict := len(cl.dictColumns()) > 0
+	if dict {
+		b.WriteString(strings.Join(cl.dictCTEs(where), ",\n") + ",\n")
+	}
+	b.WriteString("f AS (SELECT *")
 	if len(masks) > 0 {
 		var repl []string
 		for _, n := range []string{"saddr", "daddr"} {
@@ -135,7 +140,11 @@ func clusterSQL(o *Options, where string, fields []Field) (string, error) {
 	case correct:
 		b.WriteString(", " + fwdExpr + " AS _fwd")
 	}
-	b.WriteString(" FROM " + source(o, where) + " AS r),\n")
+	b.WriteString(" FROM " + source(o, where) + " AS r")
+	if dict {
+		b.WriteString(cl.dictJoin())
+	}
+	b.WriteString("),\n")
 	grouped := "f"
 	if correct {
 		b.WriteString("c AS (SELECT _fwd, " + strings.Join(cl.canonical(), ", ") + " FROM f),\n")
@@ -143,7 +152,14 @@ func clusterSQL(o *Options, where string, fields []Field) (string, error) {
 	}
 	b.WriteString("g AS (SELECT " + strings.Join(cl.aggregates(), ", ") + " FROM " + grouped +
 		" GROUP BY " + strings.Join(keys, ", ") + "),\n")
-	b.WriteString("m AS (SELECT " + strings.Join(cl.merged(), ", ") + " FROM g)")
+	merged := "g"
+	if helpers := cl.dictHelpers(); len(helpers) > 0 {
+		sel, lists := cl.dictDecoded()
+		b.WriteString("gd AS (SELECT * EXCLUDE (" + strings.Join(helpers, ", ") + "), " + strings.Join(sel, ", ") +
+			" FROM g, " + strings.Join(lists, ", ") + "),\n")
+		merged = "gd"
+	}
+	b.WriteString("m AS (SELECT " + strings.Join(cl.merged(), ", ") + " FROM " + merged + ")")
 	final := "m"
 	if correct && !cl.matrix {
 		b.WriteString(",\no AS (SELECT " + strings.Join(cl.oriented(), ", ") + " FROM m)")
@@ -296,7 +312,7 @@ func (cl *cluster) canonical() []string {
 			out = append(out, n)
 		}
 	}
-	return out
+	return append(out, cl.dictCodes()...)
 }
 
 // aggregates is the GROUP BY select list: keys as they are, every other
@@ -327,13 +343,12 @@ func (cl *cluster) aggregates() []string {
 			out = append(out, "bit_or("+n+") AS "+n)
 		case n == "flgs":
 			out = append(out, flagsUnion()+" AS flgs")
-		case n == "proto":
-			out = append(out, "CASE WHEN min(proto) = max(proto) THEN min(proto) ELSE 'ip' END AS proto")
+		case n == "proto": // decoded by dictDecoded
+			out = append(out, "min(_rproto) AS _rproto_min", "max(_rproto) AS _rproto_max")
 		case n == "pnum":
 			out = append(out, "CASE WHEN min(pnum) = max(pnum) THEN min(pnum) ELSE 0 END AS pnum")
-		case n == "dir":
-			out = append(out, "min(dir) AS dir", "min(dir) IS NOT DISTINCT FROM max(dir) AS _dir_same",
-				"bool_and(contains(coalesce(dir, ''), '?')) AS _dir_q")
+		case n == "dir": // decoded by dictDecoded
+			out = append(out, "min(_rdir) AS _rdir_min", "min(_rdir) IS NOT DISTINCT FROM max(_rdir) AS _dir_same", "bool_and(_dq) AS _dir_q")
 		case c.Kind == schema.KindAddr:
 			num := n + "_num"
 			out = append(out, "min("+n+") AS "+n, "min("+n+") IS NOT DISTINCT FROM max("+n+") AS _"+n+"_same",
@@ -347,11 +362,15 @@ func (cl *cluster) aggregates() []string {
 }
 
 // flagsUnion merges flag strings position by position: a position shows a
-// letter when any merged record had one there (space sorts lowest).
+// letter when any merged record had one there (space sorts lowest). It
+// takes the greatest code of each position (_fp1 … _fp9, from the flags
+// dictionary), which is the greatest character there: cutting every
+// record's string into characters costs far more than the join that
+// looks its codes up.
 func flagsUnion() string {
 	parts := make([]string, flagPositions)
 	for i := range parts {
-		parts[i] = fmt.Sprintf("max(substr(rpad(coalesce(flgs, ''), %d, ' '), %d, 1))", flagPositions, i+1)
+		parts[i] = fmt.Sprintf("chr(max(_fp%d))", i+1)
 	}
 	return "rtrim(concat(" + strings.Join(parts, ", ") + "))"
 }

@@ -10,13 +10,15 @@
 //     and print kinds all come from that one table), and build.go,
 //     cluster.go and sort.go turn Options into one SQL statement with bound
 //     parameters: the filter and the -t range come from package translate,
-//     racluster is a single GROUP BY, rasort an ORDER BY, racount one
-//     aggregate row;
+//     racluster is a single GROUP BY (cluster_dict.go merges its string
+//     columns through a small dictionary of their values, as integers),
+//     rasort an ORDER BY, racount one aggregate row;
 //   - printer.go prints rows the way ra 3.0.8 prints them (column widths,
 //     right or left alignment, the address.port join under the space
 //     delimiter, %T.%f local times, ICMP "ports" in hex, service names from
 //     a built-in copy of Debian's /etc/services, dir and flgs padding that
-//     survives -c), json.go prints JSON lines (-M json) and count.go prints
+//     survives -c) appending into reused buffers without allocating per
+//     record, json.go prints JSON lines (-M json) and count.go prints
 //     racount's totals table.
 //
 // Where tapdb deliberately differs from ra 3.0.8 (racount's record count,

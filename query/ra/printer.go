@@ -34,7 +34,11 @@ type Printer struct {
 	f      Format
 	n      int // records printed
 	line   []byte
+	text   []byte // one value's text, reused
 }
+
+// writeBuffer is the size of the printer's output buffer.
+const writeBuffer = 64 << 10
 
 // NewPrinter prints fields to w.
 func NewPrinter(w io.Writer, fields []Field, f Format) *Printer {
@@ -48,7 +52,7 @@ func NewPrinter(w io.Writer, fields []Field, f Format) *Printer {
 			fs[i].Width = timeWidth(f)
 		}
 	}
-	return &Printer{w: bufio.NewWriter(w), fields: fs, f: f}
+	return &Printer{w: bufio.NewWriterSize(w, writeBuffer), fields: fs, f: f, line: make([]byte, 0, 256), text: make([]byte, 0, 64)}
 }
 
 // timeWidth is ra's width of a time column: the formatted time with its
@@ -79,14 +83,15 @@ func (p *Printer) Row(vals []any) error {
 	}
 	p.line = p.line[:0]
 	for i, f := range p.fields {
-		text := p.text(f, vals[i], pnum)
+		p.text = p.appendText(p.text[:0], f, vals[i], pnum)
+		text := p.text
 		if p.f.Delim != "" {
 			if i > 0 {
 				p.line = append(p.line, p.f.Delim...)
 			}
 			switch f.Kind {
 			case schema.KindDir:
-				p.line = appendFit(p.line, dir3(text), f.Width, false, false)
+				p.line = appendDir3(p.line, text, f.Width)
 			case schema.KindFlags:
 				p.line = appendPad(p.line, text, flagPositions+1, true)
 			default:
@@ -96,17 +101,17 @@ func (p *Printer) Row(vals []any) error {
 		}
 		if i > 0 {
 			sep := byte(' ')
-			if joins(p.fields[i-1], f) && text != "" {
+			if joins(p.fields[i-1], f) && len(text) > 0 {
 				sep = '.'
 			}
 			p.line = append(p.line, sep)
 		}
 		switch f.Kind {
 		case schema.KindDir:
-			p.line = appendFit(p.line, dir3(text), f.Width, false, false)
+			p.line = appendDir3(p.line, text, f.Width)
 		case schema.KindFlags:
-			if len(text) < flagPositions {
-				text = pad(text, flagPositions, true)
+			for len(text) < flagPositions {
+				text = append(text, ' ')
 			}
 			p.line = appendFit(p.line, text, f.Width, true, true)
 		default:
@@ -174,7 +179,7 @@ func fit(text string, width int, left, star bool) string {
 }
 
 // appendFit appends fit(text, width, left, star) to dst.
-func appendFit(dst []byte, text string, width int, left, star bool) []byte {
+func appendFit(dst, text []byte, width int, left, star bool) []byte {
 	if len(text) > width {
 		if star && width > 0 {
 			return append(append(dst, text[:width-1]...), '*')
@@ -185,7 +190,7 @@ func appendFit(dst []byte, text string, width int, left, star bool) []byte {
 }
 
 // appendPad appends pad(text, width, left) to dst.
-func appendPad(dst []byte, text string, width int, left bool) []byte {
+func appendPad(dst, text []byte, width int, left bool) []byte {
 	if left {
 		dst = append(dst, text...)
 	}
@@ -196,6 +201,28 @@ func appendPad(dst []byte, text string, width int, left bool) []byte {
 		dst = append(dst, text...)
 	}
 	return dst
+}
+
+// appendDir3 appends the three-character Dir ra prints (" ->", "<- ",
+// " ?>", "who"), made from the trimmed form stored in the flows table and
+// fitted to width without a '*' mark, to dst.
+func appendDir3(dst, d []byte, width int) []byte {
+	if len(d) >= 3 {
+		return appendFit(dst, d, width, false, false)
+	}
+	var b [3]byte
+	n := copy(b[:], d)
+	if n > 0 && d[0] == '<' {
+		for i := n; i < 3; i++ {
+			b[i] = ' '
+		}
+	} else {
+		copy(b[3-n:], d)
+		for i := 0; i < 3-n; i++ {
+			b[i] = ' '
+		}
+	}
+	return appendFit(dst, b[:], width, false, false)
 }
 
 func pad(text string, width int, left bool) string {
@@ -209,72 +236,109 @@ func pad(text string, width int, left bool) string {
 	return fill + text
 }
 
-// dir3 is the three-character Dir ra prints (" ->", "<- ", " ?>", "who")
-// from the trimmed form stored in the flows table.
-func dir3(d string) string {
-	if len(d) >= 3 {
-		return d
-	}
-	if strings.HasPrefix(d, "<") {
-		return pad(d, 3, true)
-	}
-	return pad(d, 3, false)
-}
-
-// text is one value as ra prints it, before padding.
-func (p *Printer) text(f Field, v any, pnum int64) string {
+// appendText appends one value as ra prints it, before padding, to dst.
+func (p *Printer) appendText(dst []byte, f Field, v any, pnum int64) []byte {
 	if v == nil {
-		return ""
+		return dst
 	}
 	switch f.Kind {
 	case schema.KindTime:
 		t, ok := v.(time.Time)
 		if !ok {
-			return asString(v)
+			return appendString(dst, v)
 		}
-		return formatTime(t, p.f)
+		return appendTime(dst, t, p.f)
 	case schema.KindFloat:
 		x, ok := asFloat(v)
 		if !ok {
-			return asString(v)
+			return appendString(dst, v)
 		}
 		if single[f.Name] {
 			x = float64(float32(x))
 		}
-		return strconv.FormatFloat(x, 'f', p.f.Precision, 64)
+		return strconv.AppendFloat(dst, x, 'f', p.f.Precision, 64)
 	case schema.KindPort:
 		n, ok := asInt(v)
 		if !ok {
-			return asString(v)
+			return appendString(dst, v)
 		}
-		return portText(f.Name, n, pnum, p.f.Numeric)
+		return appendPort(dst, f.Name, n, pnum, p.f.Numeric)
 	case schema.KindHex:
 		n, ok := asInt(v)
 		if !ok {
-			return asString(v)
+			return appendString(dst, v)
 		}
-		return fmt.Sprintf("0x%02x", n)
+		return appendHex(dst, n, 2)
 	}
 	if f.Name == "proto" && p.f.Numeric >= 2 && pnum >= 0 {
-		return strconv.FormatInt(pnum, 10)
+		return strconv.AppendInt(dst, pnum, 10)
 	}
-	return asString(v)
+	return appendString(dst, v)
 }
 
-// formatTime prints t as %T.%f in the format's zone, or as Unix seconds
+// appendString appends asString(v) to dst, without converting the common
+// types to a string first.
+func appendString(dst []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return append(dst, x...)
+	case []byte:
+		return append(dst, x...)
+	case int64:
+		return strconv.AppendInt(dst, x, 10)
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10)
+	case int16:
+		return strconv.AppendInt(dst, int64(x), 10)
+	case int8:
+		return strconv.AppendInt(dst, int64(x), 10)
+	case uint8:
+		return strconv.AppendInt(dst, int64(x), 10)
+	case uint16:
+		return strconv.AppendInt(dst, int64(x), 10)
+	case uint32:
+		return strconv.AppendInt(dst, int64(x), 10)
+	}
+	return append(dst, asString(v)...)
+}
+
+// appendHex appends n as 0x and at least digits lower-case hex digits,
+// as fmt's %0Nx does.
+func appendHex(dst []byte, n int64, digits int) []byte {
+	dst = append(dst, '0', 'x')
+	if n < 0 { // %x of a negative number: a minus sign after 0x is not what ra prints, but it is what fmt did
+		return append(dst[:len(dst)-2], fmt.Sprintf("0x%0*x", digits, n)...)
+	}
+	var b [16]byte
+	i := len(b)
+	for n > 0 || len(b)-i < digits {
+		i--
+		b[i] = "0123456789abcdef"[n&0xf]
+		n >>= 4
+	}
+	return append(dst, b[i:]...)
+}
+
+// appendTime appends t as %T.%f in the format's zone, or as Unix seconds
 // with -u; the fraction is cut, not rounded, to -p digits, as ra does.
-func formatTime(t time.Time, f Format) string {
-	var s string
+func appendTime(dst []byte, t time.Time, f Format) []byte {
 	if f.Epoch {
-		s = strconv.FormatInt(t.Unix(), 10)
+		dst = strconv.AppendInt(dst, t.Unix(), 10)
 	} else {
-		s = t.In(f.Loc).Format("15:04:05")
+		h, m, s := t.In(f.Loc).Clock()
+		dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10))
 	}
 	if f.Precision > 0 {
-		frac := strconv.Itoa(t.Nanosecond() + 1e9)[1:] // 9 digits
-		s += "." + frac[:min(f.Precision, 9)]
+		var frac [9]byte
+		ns := t.Nanosecond()
+		for i := 8; i >= 0; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		dst = append(dst, '.')
+		dst = append(dst, frac[:min(f.Precision, 9)]...)
 	}
-	return s
+	return dst
 }
 
 // centred are the columns whose header ra centres instead of
@@ -297,37 +361,35 @@ const (
 	pnumICMPv6 = 58
 )
 
-// portText prints a port: ICMP type/code and id in hex (the id, in
+// appendPort appends a port: ICMP type/code and id in hex (the id, in
 // dport, byte-swapped as ra prints it), ICMPv6 in hex unless -n, TCP and
 // UDP ports by service name unless -n.
-func portText(name string, n, pnum int64, numeric int) string {
+func appendPort(dst []byte, name string, n, pnum int64, numeric int) []byte {
 	switch pnum {
 	case pnumICMP:
 		if name == "dport" {
 			n = (n&0xff)<<8 | (n>>8)&0xff
 		}
-		return hex4(n)
+		return appendHex(dst, n&0xffff, 4)
 	case pnumICMPv6:
 		if numeric == 0 {
-			return hex4(n)
+			return appendHex(dst, n&0xffff, 4)
 		}
 	case pnumTCP, pnumUDP:
 		if numeric == 0 {
 			if s := serviceName(int(n), pnum == pnumTCP); s != "" {
-				return s
+				return append(dst, s...)
 			}
 		}
 	case 0: // LLC: the ports are SAPs
 		if numeric == 0 {
 			if s, ok := llcSAPs[n]; ok {
-				return s
+				return append(dst, s...)
 			}
 		}
 	}
-	return strconv.FormatInt(n, 10)
+	return strconv.AppendInt(dst, n, 10)
 }
-
-func hex4(n int64) string { return fmt.Sprintf("0x%04x", n&0xffff) }
 
 // llcSAPs names the IEEE 802.2 service access points ra names.
 var llcSAPs = map[int64]string{
