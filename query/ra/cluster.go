@@ -150,8 +150,14 @@ func clusterSQL(o *Options, where string, fields []Field) (string, error) {
 		b.WriteString("c AS (SELECT _fwd, " + strings.Join(cl.canonical(), ", ") + " FROM f),\n")
 		grouped = "c"
 	}
+	groupBy := keys
+	if !slices.Contains(keys, "proto") {
+		// Argus keeps ARP records apart from IP flows between the same
+		// addresses even when the protocol is not an aggregation object.
+		groupBy = append(slices.Clone(keys), "(proto IN ('arp', 'rarp'))")
+	}
 	b.WriteString("g AS (SELECT " + strings.Join(cl.aggregates(), ", ") + " FROM " + grouped +
-		" GROUP BY " + strings.Join(keys, ", ") + "),\n")
+		" GROUP BY " + strings.Join(groupBy, ", ") + "),\n")
 	merged := "g"
 	if helpers := cl.dictHelpers(); len(helpers) > 0 {
 		sel, lists := cl.dictDecoded()

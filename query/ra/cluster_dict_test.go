@@ -56,7 +56,7 @@ func TestClusterDictionary(t *testing.T) {
 				// records disagree: compare it only where they agree.
 				f[nkeys] = strings.TrimRight(f[nkeys], " ")
 				got = append(got, strings.Join(f[:nkeys+2], "|"))
-				got = append(got, "dir "+strings.Join(f[:nkeys], "|")+"|"+strings.TrimSpace(f[nkeys+2]))
+				got = append(got, "dir "+strings.Join(f[:nkeys], "|")+"|"+f[nkeys+1]+"|"+strings.TrimSpace(f[nkeys+2]))
 			}
 
 			src, err := Open(ctx, o, nil)
@@ -65,7 +65,7 @@ func TestClusterDictionary(t *testing.T) {
 			}
 			defer src.Close()
 			key := strings.ReplaceAll(tt.key, " ", ", ")
-			rows, err := src.DB.QueryContext(ctx, "SELECT concat_ws('|', "+key+"), "+stringMerge+" FROM flows GROUP BY "+key)
+			rows, err := src.DB.QueryContext(ctx, "SELECT concat_ws('|', "+key+"), "+stringMerge+" FROM flows GROUP BY "+key+", (proto IN ('arp', 'rarp'))")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestClusterDictionary(t *testing.T) {
 				}
 				want = append(want, k+"|"+fl+"|"+proto)
 				if dir != nil && *dir != "differ" {
-					want = append(want, "dir "+k+"|"+*dir)
+					want = append(want, "dir "+k+"|"+proto+"|"+*dir)
 				}
 			}
 			if err := rows.Err(); err != nil {
