@@ -73,7 +73,7 @@ func (t *Table) fill(f *flow) {
 		r.Proto = etherName(f.etype)
 		r.PNum = int32(f.etype)
 	default:
-		r.Proto = protoName(k.proto)
+		r.Proto = schema.ProtoName(k.proto)
 		r.PNum = int32(k.proto)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tapdb/query/ra"
+	"tapdb/schema"
 	"tapdb/translate"
 )
 
@@ -92,8 +93,12 @@ func serviceTable() (map[string]int, error) {
 	return m, nil
 }
 
-// ipProto returns the number of an IP protocol name.
+// ipProto returns the number of an IP protocol name: a name ra prints,
+// or another /etc/protocols name or alias the filter language knows.
 func (n *names) ipProto(name string) (int, error) {
+	if v, ok := schema.ProtoNumber(name); ok {
+		return int(v), nil
+	}
 	if v, ok := n.protos[name]; ok {
 		if v < 0 {
 			return 0, fmt.Errorf("unknown protocol %q", name)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tapdb/internal/argusref"
+	"tapdb/schema"
 )
 
 // Ethertypes of the network layers the store records.
@@ -152,14 +153,6 @@ type proto struct {
 	etype uint16 // 0: from the address family
 }
 
-// ipProtoNames are the names the store keeps for the IP protocols ra -nn
-// prints as numbers (ra's /etc/protocols names); other numbers stay
-// numbers.
-var ipProtoNames = map[int32]string{
-	1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre",
-	50: "esp", 51: "ah", 58: "ipv6-icmp", 89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp",
-}
-
 // parseProto reads the Proto column: a name as ra prints it, or a number
 // (-nn: an IP protocol, or an ethertype above 255 for non-IP flows).
 func (p *Reader) parseProto(s string, ip bool) (proto, error) {
@@ -176,11 +169,8 @@ func (p *Reader) parseProto(s string, ip bool) (proto, error) {
 		case v == 0 && !ip:
 			return proto{name: "llc"}, nil // 802.3 frames: ra prints "llc"
 		case ip && v < 256:
-			name := ipProtoNames[v]
-			if name == "" {
-				name = s
-			}
-			return proto{name: name, pnum: v}, nil
+			// the name the sensor stores for it (ra -nn printed the number)
+			return proto{name: schema.ProtoName(uint8(v)), pnum: v}, nil
 		case !ip:
 			// An ethertype; ra names some (lldp, loop): the number is kept.
 			return proto{name: s, pnum: v, etype: uint16(v)}, nil
