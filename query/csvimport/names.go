@@ -1,10 +1,7 @@
 package csvimport
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
-	"time"
 
 	"tapdb/query/ra"
 	"tapdb/schema"
@@ -37,17 +34,19 @@ func isWord(s string) bool {
 	return true
 }
 
-// service returns the port of a TCP or UDP service name as ra prints it.
-// The table is the one tapdb ra prints names from (query/ra's generated
-// copy of Debian's /etc/services, first name per port), read back once by
-// printing every port.
+// service returns the port of a TCP or UDP service name as ra prints it
+// (ra.ServiceName, the table tapdb ra prints names from; the lowest port
+// for a name printed for several).
 func (n *names) service(name string, tcp bool) (int, error) {
 	if n.services == nil {
-		m, err := serviceTable()
-		if err != nil {
-			return 0, err
+		n.services = make(map[string]int)
+		for port := 0xffff; port >= 0; port-- {
+			for _, proto := range [...]string{"tcp/", "udp/"} {
+				if s := ra.ServiceName(port, proto == "tcp/"); s != "" {
+					n.services[proto+s] = port
+				}
+			}
 		}
-		n.services = m
 	}
 	key := "udp/" + name
 	if tcp {
@@ -57,40 +56,6 @@ func (n *names) service(name string, tcp bool) (int, error) {
 		return v, nil
 	}
 	return 0, fmt.Errorf("unknown service %q", name)
-}
-
-// serviceTable prints every TCP and UDP port through ra's printer and
-// keeps the names it prints: "tcp/http" → 80.
-func serviceTable() (map[string]int, error) {
-	fields, err := ra.ResolveFields([]string{"sport"})
-	if err != nil {
-		return nil, fmt.Errorf("service names: %w", err)
-	}
-	m := make(map[string]int)
-	for _, pnum := range [...]int64{pnumTCP, pnumUDP} {
-		var buf bytes.Buffer
-		pr := ra.NewPrinter(&buf, fields, ra.Format{Delim: ",", Labels: -1, Loc: time.UTC})
-		for port := int64(0); port <= 0xffff; port++ {
-			if err := pr.Row([]any{port, pnum}); err != nil {
-				return nil, fmt.Errorf("service names: %w", err)
-			}
-		}
-		if err := pr.Flush(); err != nil {
-			return nil, fmt.Errorf("service names: %w", err)
-		}
-		prefix := "udp/"
-		if pnum == pnumTCP {
-			prefix = "tcp/"
-		}
-		for port, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
-			if line != "" && (line[0] < '0' || line[0] > '9') {
-				if _, dup := m[prefix+line]; !dup {
-					m[prefix+line] = port
-				}
-			}
-		}
-	}
-	return m, nil
 }
 
 // ipProto returns the number of an IP protocol name: a name ra prints,

@@ -20,8 +20,9 @@ for proto in tcp udp; do
 	echo
 done
 cat <<'TAIL'
-// serviceName is the service name of a TCP or UDP port, "" if it has none.
-func serviceName(port int, tcp bool) string {
+// ServiceName is the name ra prints for a TCP or UDP port (the first name
+// Debian's /etc/services gives it), "" if it has none.
+func ServiceName(port int, tcp bool) string {
 	if tcp {
 		return tcpServices[port]
 	}

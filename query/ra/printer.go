@@ -377,7 +377,7 @@ func appendPort(dst []byte, name string, n, pnum int64, numeric int) []byte {
 		}
 	case pnumTCP, pnumUDP:
 		if numeric == 0 {
-			if s := serviceName(int(n), pnum == pnumTCP); s != "" {
+			if s := ServiceName(int(n), pnum == pnumTCP); s != "" {
 				return append(dst, s...)
 			}
 		}
