@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/ingest/netflow"
 	"tapdb/query"
 	"tapdb/schema"
@@ -16,7 +16,7 @@ import (
 // BenchmarkNetflowDecode decodes NetFlow v5 datagrams and drops the
 // records: the decoder's share of the collector's path.
 func BenchmarkNetflowDecode(b *testing.B) {
-	dgs := collectortest.V5Datagrams(1024, time.Now(), 3)
+	dgs := netflowtest.V5Datagrams(1024, time.Now(), 3)
 	dec := netflow.NewDecoder(netflow.Config{PairWindow: -1})
 	from := netip.MustParseAddrPort("192.0.2.1:2055")
 	discard := func(*schema.Record) error { return nil }
@@ -42,7 +42,7 @@ func BenchmarkNetflowToStore(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dgs := collectortest.V5Datagrams(1024, time.Now(), 3)
+	dgs := netflowtest.V5Datagrams(1024, time.Now(), 3)
 	dec := netflow.NewDecoder(netflow.Config{PairWindow: -1})
 	from := netip.MustParseAddrPort("192.0.2.1:2055")
 	b.ResetTimer()

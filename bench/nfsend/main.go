@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 )
 
 func main() {
@@ -40,7 +40,7 @@ func main() {
 
 func run(addr string, n int, metrics string, limit int64) error {
 	const distinct = 4096 // datagrams made once and sent round-robin
-	dgs := collectortest.V5Datagrams(min(n, distinct), time.Now(), 7)
+	dgs := netflowtest.V5Datagrams(min(n, distinct), time.Now(), 7)
 	c, err := net.Dial("udp", addr)
 	if err != nil {
 		return err

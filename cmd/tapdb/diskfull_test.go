@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 )
 
 // TestServeDiskFull puts the store on a 3 MiB tmpfs and sends NetFlow until
@@ -33,7 +33,7 @@ func TestServeDiskFull(t *testing.T) {
 		"--commit-every", "100ms", "--retry-every", "3s", "--pair-window", "-1s")
 	c := s.conn(t)
 
-	collectortest.Send(t, s.udp[0], collectortest.V5Datagrams(4000, time.Now(), 1))
+	netflowtest.Send(t, s.udp[0], netflowtest.V5Datagrams(4000, time.Now(), 1))
 	waitFor(t, "a write error", func() bool { return s.metric(t, "tapdb_write_errors_total") >= 1 })
 	sawStopped := false
 	waitFor(t, "ingest to be reported stopped", func() bool {
@@ -60,7 +60,7 @@ func TestServeDiskFull(t *testing.T) {
 	}
 	waitFor(t, "ingest to resume", func() bool { return s.metric(t, "tapdb_ingest_stopped") == 0 })
 	before := s.metric(t, "tapdb_flows_written_total")
-	collectortest.Send(t, s.udp[0], collectortest.V5Datagrams(200, time.Now(), 2))
+	netflowtest.Send(t, s.udp[0], netflowtest.V5Datagrams(200, time.Now(), 2))
 	waitFor(t, "the new records", func() bool { return s.metric(t, "tapdb_flows_written_total") >= before+6000 })
 	written := s.metric(t, "tapdb_flows_written_total")
 	if n := count(t, c, "true"); float64(n) != written {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 )
 
 func tryConnect(pg string) error {
@@ -80,11 +80,11 @@ func TestServeSIGHUPReload(t *testing.T) {
 // ok.
 func TestServeRetentionSchedule(t *testing.T) {
 	capture, _ := filepath.Abs(testdataPath(t, "pcaps/zeek-wikipedia-mixed.pcap"))
-	dgs := collectortest.Softflowd(t, capture, "5", "-a")
+	dgs := netflowtest.Softflowd(t, capture, "5", "-a")
 	db := filepath.Join(t.TempDir(), "flows.duckdb")
 	s := startServe(t, "--db", db, "--netflow", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--trust",
 		"--metrics", "127.0.0.1:0", "--commit-every", "100ms", "--retain", "30d", "--retain-every", "300ms", "--log-format", "json")
-	collectortest.Send(t, s.udp[0], dgs)
+	netflowtest.Send(t, s.udp[0], dgs)
 	waitFor(t, "the flows to be written", func() bool { return s.metric(t, "tapdb_flows_written_total") > 0 })
 	waitFor(t, "retention to drop the 2011 partition", func() bool {
 		return s.metric(t, "tapdb_retention_dropped_partitions_total") >= 1 && s.metric(t, "tapdb_partitions") == 0

@@ -16,7 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 )
 
 // served is a running tapdb serve.
@@ -25,7 +25,7 @@ type served struct {
 	pg      string   // Postgres endpoint host:port
 	udp     []string // collector sockets
 	metrics string   // metrics host:port, if asked for
-	stderr  *collectortest.SyncBuffer
+	stderr  *netflowtest.SyncBuffer
 	done    chan error
 }
 
@@ -34,7 +34,7 @@ type served struct {
 func startServe(t *testing.T, args ...string) *served {
 	t.Helper()
 	cmd := exec.Command(tapdbBin, append([]string{"serve"}, args...)...)
-	s := &served{cmd: cmd, stderr: &collectortest.SyncBuffer{}, done: make(chan error, 1)}
+	s := &served{cmd: cmd, stderr: &netflowtest.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = s.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -60,7 +60,7 @@ func startServe(t *testing.T, args ...string) *served {
 		io.Copy(io.Discard, out)
 		s.done <- cmd.Wait()
 	}()
-	deadline := time.After(collectortest.Wait)
+	deadline := time.After(netflowtest.Wait)
 	for s.pg == "" || (wantMetrics && s.metrics == "") {
 		select {
 		case l, ok := <-lines:
@@ -94,7 +94,7 @@ func (s *served) stop(t *testing.T, sig syscall.Signal) int {
 	}
 	select {
 	case <-s.done:
-	case <-time.After(collectortest.Wait):
+	case <-time.After(netflowtest.Wait):
 		t.Fatalf("tapdb serve did not stop on %v:\n%s", sig, s.stderr.String())
 	}
 	return s.cmd.ProcessState.ExitCode()
@@ -136,7 +136,7 @@ func (s *served) metric(t *testing.T, sample string) float64 {
 // waitFor polls cond until it holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(collectortest.Wait)
+	deadline := time.Now().Add(netflowtest.Wait)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -145,7 +145,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// queryLines returns the flows as collectortest.Line strings, sorted.
+// queryLines returns the flows as netflowtest.Line strings, sorted.
 func queryLines(t *testing.T, c *pgx.Conn) []string {
 	t.Helper()
 	rows, err := c.Query(context.Background(), "SELECT pnum, saddr, sport, daddr, dport, spkts, sbytes FROM flows")
@@ -161,7 +161,7 @@ func queryLines(t *testing.T, c *pgx.Conn) []string {
 		if err := rows.Scan(&pnum, &saddr, &sport, &daddr, &dport, &spkts, &sbytes); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, collectortest.Line(int(pnum), saddr, int(sport), daddr, int(dport), spkts, sbytes))
+		out = append(out, netflowtest.Line(int(pnum), saddr, int(sport), daddr, int(dport), spkts, sbytes))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func queryLines(t *testing.T, c *pgx.Conn) []string {
 // nfdump's collector stores from the same export. SIGTERM then stops it
 // with exit status 0 and the store keeps every record.
 func TestServeNetflowMatchesNfdump(t *testing.T) {
-	collectortest.Need(t, "softflowd", "softflowctl", "nfcapd", "nfdump")
+	netflowtest.Need(t, "softflowd", "softflowctl", "nfcapd", "nfdump")
 	capture, _ := filepath.Abs(testdataPath(t, "pcaps/zeek-wikipedia-mixed.pcap"))
 	for _, tc := range []struct {
 		name, version, flag string
@@ -187,15 +187,15 @@ func TestServeNetflowMatchesNfdump(t *testing.T) {
 		{"ipfix", "10", "--ipfix", []string{"-6"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dgs := collectortest.Softflowd(t, capture, tc.version, append([]string{"-a"}, tc.args...)...)
-			theirs := collectortest.Nfdump(t, dgs)
+			dgs := netflowtest.Softflowd(t, capture, tc.version, append([]string{"-a"}, tc.args...)...)
+			theirs := netflowtest.Nfdump(t, dgs)
 			slices.Sort(theirs)
 
 			db := filepath.Join(t.TempDir(), "flows.duckdb")
 			s := startServe(t, "--db", db, tc.flag, "127.0.0.1:0", "--listen", "127.0.0.1:0", "--trust",
 				"--metrics", "127.0.0.1:0", "--commit-every", "100ms", "--pair-window", "-1s")
 			c := s.conn(t)
-			collectortest.Send(t, s.udp[0], dgs)
+			netflowtest.Send(t, s.udp[0], dgs)
 			var ours []string
 			waitFor(t, "the flows to be queryable", func() bool {
 				ours = queryLines(t, c)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/ingest/netflow"
 	"tapdb/schema"
 )
@@ -33,7 +33,7 @@ func (r *recorder) lines() []string {
 	defer r.mu.Unlock()
 	var out []string
 	for _, x := range r.recs {
-		out = append(out, collectortest.Line(int(x.PNum), x.Saddr, int(x.Sport), x.Daddr, int(x.Dport), x.Spkts, x.Sbytes))
+		out = append(out, netflowtest.Line(int(x.PNum), x.Saddr, int(x.Sport), x.Daddr, int(x.Dport), x.Spkts, x.Sbytes))
 	}
 	slices.Sort(out)
 	return out
@@ -67,7 +67,7 @@ func startCollector(t *testing.T, cfg Config, emit func(*schema.Record) error) (
 // waitDatagrams waits until the collector has read n datagrams.
 func waitDatagrams(t *testing.T, c *Collector, n uint64) {
 	t.Helper()
-	deadline := time.Now().Add(collectortest.Wait)
+	deadline := time.Now().Add(netflowtest.Wait)
 	for c.Stats().Listeners[0].Datagrams < n {
 		if time.Now().After(deadline) {
 			t.Fatalf("collector read %d of %d datagrams", c.Stats().Listeners[0].Datagrams, n)
@@ -81,7 +81,7 @@ func waitDatagrams(t *testing.T, c *Collector, n uint64) {
 // nfdump's collector, and both must find the same records, one for one
 // (pairing off, since nfdump does not pair).
 func TestCollectorMatchesNfdump(t *testing.T) {
-	collectortest.Need(t, "softflowd", "softflowctl", "nfcapd", "nfdump")
+	netflowtest.Need(t, "softflowd", "softflowctl", "nfcapd", "nfdump")
 	capture, _ := filepath.Abs(repoCapture("zeek-wikipedia-mixed.pcap"))
 	for _, tc := range []struct {
 		name, version string
@@ -93,14 +93,14 @@ func TestCollectorMatchesNfdump(t *testing.T) {
 		{"ipfix biflow", "10", []string{"-6", "-b"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dgs := collectortest.Softflowd(t, capture, tc.version, append([]string{"-a"}, tc.args...)...)
+			dgs := netflowtest.Softflowd(t, capture, tc.version, append([]string{"-a"}, tc.args...)...)
 			var rec recorder
 			c, addr, stop := startCollector(t, Config{Decoder: netflow.Config{PairWindow: -1}}, rec.emit)
-			collectortest.Send(t, addr, dgs)
+			netflowtest.Send(t, addr, dgs)
 			waitDatagrams(t, c, uint64(len(dgs)))
 			stop()
 			ours := rec.lines()
-			theirs := collectortest.Nfdump(t, dgs)
+			theirs := netflowtest.Nfdump(t, dgs)
 			slices.Sort(theirs)
 			if tc.name == "ipfix biflow" {
 				// nfdump 1.7 keeps an RFC 5103 biflow as one record
@@ -108,7 +108,7 @@ func TestCollectorMatchesNfdump(t *testing.T) {
 				// side.
 				ours = nil
 				for _, x := range rec.recs {
-					ours = append(ours, collectortest.Line(int(x.PNum), x.Saddr, int(x.Sport), x.Daddr, int(x.Dport), x.Spkts, x.Sbytes))
+					ours = append(ours, netflowtest.Line(int(x.PNum), x.Saddr, int(x.Sport), x.Daddr, int(x.Dport), x.Spkts, x.Sbytes))
 				}
 				slices.Sort(ours)
 			}
@@ -129,18 +129,18 @@ func TestCollectorSurvivesMalformed(t *testing.T) {
 	good := readCaptureDatagrams(t, "akvorado-netflow-v5.pcap")
 	var rec recorder
 	c, addr, stop := startCollector(t, Config{Decoder: netflow.Config{PairWindow: -1}}, rec.emit)
-	bad := []collectortest.Datagram{
+	bad := []netflowtest.Datagram{
 		{Payload: []byte{0}},                                              // too short for a version
 		{Payload: []byte{0, 7, 0, 1}},                                     // unknown version
 		{Payload: append([]byte{0, 5, 0, 30}, make([]byte, 40)...)},       // v5 claiming 30 records
 		{Payload: append([]byte{0, 10, 0xff, 0xff}, make([]byte, 20)...)}, // IPFIX length beyond the datagram
 		{Payload: append([]byte{0, 9, 0, 1}, make([]byte, 30)...)},
 	}
-	var all []collectortest.Datagram
+	var all []netflowtest.Datagram
 	all = append(all, bad...)
 	all = append(all, good...)
 	all = append(all, bad...)
-	collectortest.Send(t, addr, all)
+	netflowtest.Send(t, addr, all)
 	waitDatagrams(t, c, uint64(len(all)))
 	stop()
 	st := c.Stats()
@@ -153,16 +153,16 @@ func TestCollectorSurvivesMalformed(t *testing.T) {
 }
 
 // readCaptureDatagrams returns the export datagrams of a testdata capture.
-func readCaptureDatagrams(t *testing.T, name string) []collectortest.Datagram {
+func readCaptureDatagrams(t *testing.T, name string) []netflowtest.Datagram {
 	t.Helper()
-	var out []collectortest.Datagram
+	var out []netflowtest.Datagram
 	_, err := ReadCaptures(context.Background(), []string{repoCapture(name)}, FileOptions{}, func(*schema.Record) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	// ReadCaptures decodes; the raw payloads come from a second walk.
 	walkCapture(t, repoCapture(name), func(d Datagram) {
-		out = append(out, collectortest.Datagram{From: d.Src, Payload: append([]byte(nil), d.Payload...)})
+		out = append(out, netflowtest.Datagram{From: d.Src, Payload: append([]byte(nil), d.Payload...)})
 	})
 	return out
 }

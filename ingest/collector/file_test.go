@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"tapdb/ingest/capture"
-	"tapdb/ingest/collector/collectortest"
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/ingest/netflow"
 	"tapdb/schema"
 )
@@ -37,7 +37,7 @@ func walkCapture(t *testing.T, path string, fn func(Datagram)) {
 // ReadCaptures and replays their datagrams to nfdump's collector: the same
 // records, one for one.
 func TestReadCapturesMatchesNfdump(t *testing.T) {
-	collectortest.Need(t, "nfcapd", "nfdump")
+	netflowtest.Need(t, "nfcapd", "nfdump")
 	for _, tc := range []struct {
 		name  string
 		files []string
@@ -52,11 +52,11 @@ func TestReadCapturesMatchesNfdump(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var paths []string
-			var dgs []collectortest.Datagram
+			var dgs []netflowtest.Datagram
 			for _, f := range tc.files {
 				paths = append(paths, repoCapture(f))
 				walkCapture(t, repoCapture(f), func(d Datagram) {
-					dgs = append(dgs, collectortest.Datagram{From: d.Src, Payload: append([]byte(nil), d.Payload...)})
+					dgs = append(dgs, netflowtest.Datagram{From: d.Src, Payload: append([]byte(nil), d.Payload...)})
 				})
 			}
 			var rec recorder
@@ -68,7 +68,7 @@ func TestReadCapturesMatchesNfdump(t *testing.T) {
 				t.Errorf("stats %+v, want %d datagrams and none malformed", st, len(dgs))
 			}
 			ours := rec.lines()
-			theirs := collectortest.Nfdump(t, dgs)
+			theirs := netflowtest.Nfdump(t, dgs)
 			slices.Sort(theirs)
 			if len(ours) == 0 || !slices.Equal(ours, theirs) {
 				t.Errorf("records differ from nfdump's:\nours:\n%s\nnfdump:\n%s", strings.Join(ours, "\n"), strings.Join(theirs, "\n"))

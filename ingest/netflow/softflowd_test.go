@@ -1,17 +1,13 @@
 package netflow
 
 import (
-	"context"
-	"errors"
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/schema"
 )
 
@@ -19,12 +15,11 @@ import (
 // bytes (sum of ip.len) and 5 IPv6 packets with 523 (ipv6.plen + 40); the
 // other 10 frames are ARP and STP.
 const (
-	wikiCapture   = "zeek-wikipedia-mixed.pcap"
-	wikiPkts4     = 121
-	wikiBytes4    = 22373
-	wikiPktsAll   = 126
-	wikiBytesAll  = 22896
-	softflowdWait = 30 * time.Second // guards against a hung exporter, not a timing assertion
+	wikiCapture  = "zeek-wikipedia-mixed.pcap"
+	wikiPkts4    = 121
+	wikiBytes4   = 22373
+	wikiPktsAll  = 126
+	wikiBytesAll = 22896
 )
 
 // The first and last packet times of the capture (capinfos).
@@ -38,14 +33,7 @@ var (
 // arrives is decoded and must add up to the capture's packets and IP bytes,
 // and pairing must rebuild softflowd's own bidirectional flows.
 func TestSoftflowdExport(t *testing.T) {
-	sfd, err := exec.LookPath("softflowd")
-	if err != nil {
-		t.Skip("softflowd is not installed (Debian package softflowd); skipping the real-exporter test")
-	}
-	ctl, err := exec.LookPath("softflowctl")
-	if err != nil {
-		t.Skip("softflowctl is not installed (comes with softflowd); skipping the real-exporter test")
-	}
+	netflowtest.Need(t, "softflowd", "softflowctl")
 	capture, err := filepath.Abs(filepath.Join("testdata", wikiCapture))
 	if err != nil {
 		t.Fatal(err)
@@ -70,13 +58,13 @@ func TestSoftflowdExport(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// -a: flow times from the capture's timestamps.
-			datagrams, log := runSoftflowd(t, sfd, ctl, capture, tc.version, append([]string{"-a"}, tc.extraArgs...))
+			datagrams, log := netflowtest.SoftflowdLog(t, capture, tc.version, append([]string{"-a"}, tc.extraArgs...)...)
 			flows, records := softflowdCounts(t, log)
 
 			d := NewDecoder(Config{PairWindow: time.Minute})
 			var recs []*schema.Record
 			for _, dg := range datagrams {
-				if err := d.Decode(dg.from, dg.payload, dg.time, collect(&recs)); err != nil {
+				if err := d.Decode(dg.From, dg.Payload, dg.Time, collect(&recs)); err != nil {
 					t.Errorf("Decode: %v", err)
 				}
 			}
@@ -111,73 +99,6 @@ func TestSoftflowdExport(t *testing.T) {
 			}
 		})
 	}
-}
-
-// runSoftflowd runs softflowd on capture, exporting to a local UDP socket,
-// and returns the datagrams received and softflowd's log. softflowd 1.1.0
-// reading a file blocks in accept() on its control socket between reads, so
-// the control socket is poked with softflowctl until it exits.
-func runSoftflowd(t *testing.T, sfd, ctl, capture, version string, extra []string) ([]exportPacket, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), softflowdWait)
-	defer cancel()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "ctl")
-	args := append([]string{"-r", capture, "-n", conn.LocalAddr().String(), "-v", version, "-d",
-		"-c", sock, "-p", filepath.Join(dir, "pid")}, extra...)
-	var log syncBuffer
-	cmd := exec.CommandContext(ctx, sfd, args...)
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-
-	var out []exportPacket
-	recvDone := make(chan struct{})
-	go func() {
-		defer close(recvDone)
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDPAddrPort(buf)
-			if err != nil {
-				return
-			}
-			out = append(out, exportPacket{from: from, payload: append([]byte(nil), buf[:n]...), time: time.Now()})
-		}
-	}()
-
-	var waitErr error
-poke:
-	for {
-		select {
-		case waitErr = <-done:
-			break poke
-		case <-ctx.Done():
-			t.Fatalf("softflowd did not finish: %v\n%s", ctx.Err(), log.String())
-		case <-time.After(100 * time.Millisecond):
-			if _, err := os.Stat(sock); err == nil {
-				_ = exec.CommandContext(ctx, ctl, "-c", sock, "statistics").Run()
-			}
-		}
-	}
-	if waitErr != nil {
-		var ee *exec.ExitError
-		if !errors.As(waitErr, &ee) {
-			t.Fatalf("softflowd: %v\n%s", waitErr, log.String())
-		}
-	}
-	// softflowd sent everything before exiting; give the socket buffer a
-	// moment to be drained, then stop the reader.
-	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-	<-recvDone
-	return out, log.String()
 }
 
 var (

@@ -1,4 +1,4 @@
-package collectortest
+package netflowtest
 
 import (
 	"bufio"
@@ -38,6 +38,7 @@ func Need(t testing.TB, tools ...string) {
 type Datagram struct {
 	From    netip.AddrPort
 	Payload []byte
+	Time    time.Time // when it was received (captures: the packet's time)
 }
 
 // Softflowd has softflowd read capture and export it as version ("5", "9"
@@ -49,6 +50,14 @@ type Datagram struct {
 // repeated (three tries).
 func Softflowd(t testing.TB, capture, version string, extra ...string) []Datagram {
 	t.Helper()
+	dgs, _ := SoftflowdLog(t, capture, version, extra...)
+	return dgs
+}
+
+// SoftflowdLog is Softflowd that also returns softflowd's log (its own
+// count of the flows and records it exported).
+func SoftflowdLog(t testing.TB, capture, version string, extra ...string) ([]Datagram, string) {
+	t.Helper()
 	Need(t, "softflowd", "softflowctl")
 	var lastLog string
 	for try := 0; try < 3; try++ {
@@ -58,12 +67,12 @@ func Softflowd(t testing.TB, capture, version string, extra ...string) []Datagra
 			t.Fatalf("no export summary in softflowd's log:\n%s", log)
 		}
 		if sent, _ := strconv.Atoi(m[1]); sent == len(dgs) {
-			return dgs
+			return dgs, log
 		}
 		lastLog = log
 	}
 	t.Fatalf("softflowd's datagrams kept getting lost on loopback:\n%s", lastLog)
-	return nil
+	return nil, ""
 }
 
 var softflowdSent = regexp.MustCompile(`Flows exported: \d+ \(\d+ records\) in (\d+) packets`)
@@ -103,7 +112,7 @@ func softflowdOnce(t testing.TB, capture, version string, extra ...string) ([]Da
 			if err != nil {
 				return
 			}
-			out = append(out, Datagram{From: from, Payload: append([]byte(nil), buf[:n]...)})
+			out = append(out, Datagram{From: from, Payload: append([]byte(nil), buf[:n]...), Time: time.Now()})
 		}
 	}()
 	var waitErr error

@@ -1,4 +1,4 @@
-package collectortest
+package netflowtest
 
 import (
 	"encoding/binary"
