@@ -55,20 +55,14 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 		log = slog.New(slog.DiscardHandler)
 	}
 	var st Stats
-	readers := make([]capture.Reader, 0, len(paths))
-	defer func() {
-		for _, r := range readers {
-			r.Close()
-		}
-	}()
-	for _, p := range paths {
-		r, err := capture.Open(p)
-		if err != nil {
-			return st, fmt.Errorf("open capture: %w", err)
-		}
-		readers = append(readers, r)
+	readers, err := capture.OpenAll(paths)
+	if err != nil {
+		return st, err
+	}
+	defer capture.CloseAll(readers)
+	for i, r := range readers {
 		if lt := r.LinkType(); !decode.Supported(lt) {
-			return st, fmt.Errorf("open capture %s: link type %d is not supported", p, lt)
+			return st, fmt.Errorf("open capture %s: link type %d is not supported", paths[i], lt)
 		}
 	}
 
@@ -87,10 +81,7 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 				break
 			}
 			if err != nil {
-				var fe *capture.FormatError
-				if !errors.As(err, &fe) {
-					err = fmt.Errorf("read %s: %w", paths[i], err)
-				}
+				err = capture.ReadError(paths[i], err)
 				log.Error("capture damaged; keeping the packets before it", "err", err)
 				damaged = append(damaged, err)
 				break

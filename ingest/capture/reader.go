@@ -215,3 +215,37 @@ func grow(buf []byte, n int) []byte {
 	}
 	return make([]byte, n, c)
 }
+
+// OpenAll opens every capture before any is read, so that a file that is
+// not a capture is refused before anything is done with the others. On an
+// error the readers already opened are closed.
+func OpenAll(paths []string) ([]Reader, error) {
+	readers := make([]Reader, 0, len(paths))
+	for _, p := range paths {
+		r, err := Open(p)
+		if err != nil {
+			CloseAll(readers)
+			return nil, fmt.Errorf("open capture: %w", err)
+		}
+		readers = append(readers, r)
+	}
+	return readers, nil
+}
+
+// CloseAll closes every reader.
+func CloseAll(readers []Reader) {
+	for _, r := range readers {
+		r.Close()
+	}
+}
+
+// ReadError is the error Next returned for the capture at path, ready to
+// report: a *FormatError already names the file, packet and offset; any
+// other error gets the file's name.
+func ReadError(path string, err error) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return fmt.Errorf("read %s: %w", path, err)
+}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/ingest/netflow"
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/schema"
 )
 

@@ -55,19 +55,11 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 		want[p/64] |= 1 << (p % 64)
 	}
 	var st FileStats
-	readers := make([]capture.Reader, 0, len(paths))
-	defer func() {
-		for _, r := range readers {
-			r.Close()
-		}
-	}()
-	for _, p := range paths {
-		r, err := capture.Open(p)
-		if err != nil {
-			return st, fmt.Errorf("open capture: %w", err)
-		}
-		readers = append(readers, r)
+	readers, err := capture.OpenAll(paths)
+	if err != nil {
+		return st, err
 	}
+	defer capture.CloseAll(readers)
 	dec := netflow.NewDecoder(opts.Decoder)
 	var emitErr error
 	sink := func(r *schema.Record) error {
@@ -88,10 +80,7 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 				break
 			}
 			if err != nil {
-				var fe *capture.FormatError
-				if !errors.As(err, &fe) {
-					err = fmt.Errorf("read %s: %w", paths[i], err)
-				}
+				err = capture.ReadError(paths[i], err)
 				log.Error("capture damaged; keeping the datagrams before it", "err", err)
 				damaged = append(damaged, err)
 				break

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"tapdb/ingest/capture"
-	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/ingest/netflow"
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/schema"
 )
 
