@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/ingest/netflow"
+	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/query"
 	"tapdb/schema"
 )
