@@ -2,6 +2,8 @@ package query
 
 import (
 	"context"
+
+	"tapdb/schema"
 	"testing"
 	"time"
 )
@@ -40,8 +42,9 @@ func BenchmarkWriter(b *testing.B) {
 func TestWriterErrorKeepsCommitted(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, "", Options{})
-	recs := threeDays()[:10]
-	writeAll(t, s, recs, 5)
+	all := threeDays()
+	recs := all[:10]
+	writeAll(t, s, append(append([]schema.Record(nil), recs...), all[100:110]...), 5)
 	w, err := s.NewWriter(ctx, WriterOptions{BatchSize: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +64,11 @@ func TestWriterErrorKeepsCommitted(t *testing.T) {
 	}
 	if werr == nil {
 		t.Fatal("writing into a dropped partition gave no error")
+	}
+	// The batches committed before, in the other partition, are all there.
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows_d20261126").Scan(&n); err != nil || n != 10 {
+		t.Errorf("committed partition holds %d records (%v), want 10", n, err)
 	}
 }
 
