@@ -54,7 +54,7 @@ type layout struct {
 	warnings []string
 }
 
-// specialColumns are the stored columns Read fills itself, because their
+// special reports the stored columns Read fills itself, because their
 // values depend on one another.
 func special(name string) bool {
 	switch name {
