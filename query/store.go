@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -38,7 +39,8 @@ type Store struct {
 	partition Granularity
 	log       *slog.Logger
 
-	mu sync.Mutex // serialises partition DDL, retention and the writer's transactions
+	mu            sync.Mutex // serialises partition DDL, retention, checkpoints and the writer's transactions
+	lastSpaceWarn time.Time  // last "no room to checkpoint" warning; under mu
 
 	params     url.Values // the connector's options, for the writer's native connection
 	nativePath string     // the database file
@@ -68,6 +70,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	params.Set("autoload_known_extensions", "false")
 	if opts.ReadOnly {
 		params.Set("access_mode", "READ_ONLY")
+	} else {
+		// DuckDB checkpoints on its own when a commit takes the WAL past
+		// checkpoint_threshold, and a checkpoint that fails (a full disk)
+		// invalidates the whole database until restart. The writer
+		// checkpoints instead, when the disk has room (see checkpoint.go).
+		params.Set("checkpoint_threshold", "1000TB")
 	}
 	connector, err := duckdb.NewConnector(path+"?"+params.Encode(), nil)
 	if err != nil {

@@ -193,14 +193,17 @@ func (w *Writer) run(conn *nativeConn) {
 			return
 		}
 		number++
-		rows := b.rows
+		rows, start, created := b.rows, b.start, b.created
 		if err := w.commit(conn, &b); err != nil {
 			w.fail(fmt.Errorf("commit batch %d (%d records): %w", number, rows, err))
 			return
 		}
 		total += int64(rows)
 		if w.opts.OnCommit != nil {
-			w.opts.OnCommit(BatchInfo{Number: number, Rows: rows, Total: total, Elapsed: time.Since(b.start), Created: b.created})
+			w.opts.OnCommit(BatchInfo{Number: number, Rows: rows, Total: total, Elapsed: time.Since(start), Created: created})
+		}
+		if err := w.s.checkpointIfDue(conn); err != nil {
+			w.fail(fmt.Errorf("after batch %d: %w", number, err))
 		}
 	}
 	for chunk := range w.work {

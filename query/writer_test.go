@@ -2,6 +2,8 @@ package query
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 
 	"tapdb/schema"
 	"testing"
@@ -73,3 +75,73 @@ func TestWriterErrorKeepsCommitted(t *testing.T) {
 }
 
 var benchBatch = 0 // the writer's default
+
+// OnCommit reports each batch once, with the partitions it created: three
+// days of records make three partitions, each named by exactly one batch.
+func TestWriterOnCommit(t *testing.T) {
+	s := openTest(t, "", Options{})
+	var infos []BatchInfo
+	w, err := s.NewWriter(context.Background(), WriterOptions{BatchSize: 70, OnCommit: func(b BatchInfo) { infos = append(infos, b) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := threeDays()
+	for i := range recs {
+		if err := w.Write(&recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	var created []string
+	for i, b := range infos {
+		if b.Number != i+1 {
+			t.Errorf("batch %d numbered %d", i+1, b.Number)
+		}
+		rows += b.Rows
+		created = append(created, b.Created...)
+	}
+	if rows != len(recs) || infos[len(infos)-1].Total != int64(len(recs)) {
+		t.Errorf("batches hold %d records (total %d), wrote %d", rows, infos[len(infos)-1].Total, len(recs))
+	}
+	want := []string{"flows_d20261125", "flows_d20261126", "flows_d20261127"}
+	if fmt.Sprint(created) != fmt.Sprint(want) {
+		t.Errorf("created partitions %v, want %v", created, want)
+	}
+}
+
+// DuckDB's own checkpoint-on-commit is off (a failing one invalidates the
+// database); the writer checkpoints instead once the WAL passes
+// checkpointAt, so the WAL stays bounded.
+func TestWriterCheckpoints(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flows.duckdb")
+	s := openTest(t, path, Options{})
+	w, err := s.NewWriter(context.Background(), WriterOptions{BatchSize: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := threeDays()
+	maxWAL := int64(0)
+	for i := 0; i < 200_000; i++ {
+		r := recs[i%100]
+		r.Stime = day0.Add(time.Duration(i) * time.Millisecond)
+		r.Ltime = r.Stime
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+		if i%2000 == 1999 {
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			maxWAL = max(maxWAL, fileSize(path+".wal"))
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if maxWAL < checkpointAt/2 || maxWAL > 2*checkpointAt {
+		t.Errorf("largest WAL seen %d bytes; want it to grow to about %d and be folded back", maxWAL, checkpointAt)
+	}
+}
