@@ -12,7 +12,12 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"time"
 )
+
+// codeCannotConnectNow is PostgreSQL's SQLSTATE for "the database system is
+// starting up / in recovery mode".
+const codeCannotConnectNow = "57P03"
 
 // Server is a PostgreSQL wire-protocol server over one DuckDB database.
 type Server struct {
@@ -20,8 +25,10 @@ type Server struct {
 	db  *sql.DB
 	log *slog.Logger
 
-	mu       sync.Mutex
-	closed   bool
+	mu        sync.Mutex
+	closed    bool
+	suspended string // why new sessions are refused; "" while serving
+	dbConns   int    // sessions holding a connection of db
 	active   int                   // sessions holding a connection slot
 	sessions map[uint32]*session   // by BackendKeyData process id
 	conns    map[net.Conn]struct{} // every open client connection
@@ -124,6 +131,80 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	s.wg.Wait()
 	return nil
+}
+
+// Suspend stops the server from using its database: new sessions are
+// refused with SQLSTATE 57P03 and reason, and every open session is ended
+// (its running query cancelled, its connection closed). It returns once no
+// session holds a connection of the database, or with ctx's error. Resume
+// serves again.
+//
+// This is how the store is reopened after a fatal DuckDB error: the
+// instance is only released when its last connection closes, as
+// PostgreSQL ends every backend before it recovers from a crash.
+func (s *Server) Suspend(ctx context.Context, reason string) error {
+	s.mu.Lock()
+	s.suspended = reason
+	s.mu.Unlock()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.mu.Lock()
+		held := s.dbConns
+		for _, ss := range s.sessions {
+			ss.cancelQuery(errSuspended)
+			ss.conn.Close()
+		}
+		s.mu.Unlock()
+		if held == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pgwire: suspend: %d sessions still hold a database connection: %w", held, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// Resume makes new sessions use db and accepts them again.
+func (s *Server) Resume(db *sql.DB) {
+	s.mu.Lock()
+	s.db, s.suspended = db, ""
+	s.mu.Unlock()
+}
+
+// errSuspended cancels the queries of sessions ended by Suspend.
+var errSuspended = errors.New("server suspended: the store is being reopened")
+
+// openDB gives a new session a connection of the database, unless the
+// server is suspended.
+func (s *Server) openDB(ctx context.Context) (*sql.Conn, *pgError) {
+	s.mu.Lock()
+	if s.suspended != "" {
+		reason := s.suspended
+		s.mu.Unlock()
+		return nil, newFatal(codeCannotConnectNow, "the database system is in recovery mode: %s", reason)
+	}
+	db := s.db
+	s.dbConns++
+	s.mu.Unlock()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		s.closeDB(nil)
+		return nil, newFatal(codeConnectionFailure, "cannot open a database connection: %v", err)
+	}
+	return c, nil
+}
+
+// closeDB closes a session's database connection.
+func (s *Server) closeDB(c *sql.Conn) {
+	if c != nil {
+		c.Close()
+	}
+	s.mu.Lock()
+	s.dbConns--
+	s.mu.Unlock()
 }
 
 func (s *Server) isClosed() bool {

@@ -62,13 +62,13 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	}
 	conn.SetDeadline(time.Time{})
 
-	sqlConn, err := s.db.Conn(ctx)
-	if err != nil {
-		sendFatal(be, newFatal(codeConnectionFailure, "cannot open a database connection: %v", err))
-		log.Error("open database connection", "err", err)
+	sqlConn, perr := s.openDB(ctx)
+	if perr != nil {
+		sendFatal(be, perr)
+		log.Warn("session refused", "err", perr.Error())
 		return
 	}
-	defer sqlConn.Close()
+	defer s.closeDB(sqlConn)
 
 	ss := newSession(s, conn, be, startup.Parameters, log.With("user", user))
 	if err := s.register(ss); err != nil {
