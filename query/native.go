@@ -1,10 +1,8 @@
 package query
 
 import (
-	"database/sql/driver"
 	"fmt"
 	"net/url"
-	"time"
 	"unsafe"
 
 	mapping "github.com/duckdb/duckdb-go-bindings"
@@ -79,17 +77,18 @@ var nativeTypes = map[string]mapping.Type{
 }
 
 // chunkAppender appends records to one table by filling a DataChunk's
-// vectors in place and handing whole chunks to DuckDB's appender: no value
-// is boxed for the driver, and only strings longer than 12 bytes (which do
-// not fit inline in a duckdb_string_t) cross into C one by one.
+// vectors in place and handing whole chunks to DuckDB's appender. Each
+// column has a setter built from its typed accessor in the schema's column
+// table, so no value is boxed and appending a record allocates nothing;
+// only strings longer than 12 bytes (which do not fit inline in a
+// duckdb_string_t) cross into C one by one.
 type chunkAppender struct {
-	app   mapping.Appender
-	chunk mapping.DataChunk
-	cols  []schema.Column
-	types []mapping.Type
-	vecs  []nativeVector
-	rows  int
-	cap   int
+	app     mapping.Appender
+	chunk   mapping.DataChunk
+	vecs    []nativeVector
+	setters []columnSetter // one per column, in vecs' order
+	rows    int
+	cap     int
 }
 
 type nativeVector struct {
@@ -100,21 +99,26 @@ type nativeVector struct {
 
 func newChunkAppender(c *nativeConn, table string) (*chunkAppender, error) {
 	cols := schema.StoredColumns()
-	a := &chunkAppender{cols: cols, types: make([]mapping.Type, len(cols)), vecs: make([]nativeVector, len(cols))}
-	logical := make([]mapping.LogicalType, len(cols))
-	for i, col := range cols {
-		t, ok := nativeTypes[col.Type]
-		if !ok {
-			return nil, fmt.Errorf("column %s: no native type for %s", col.Name, col.Type)
-		}
-		a.types[i] = t
-		logical[i] = mapping.CreateLogicalType(t)
-	}
+	a := &chunkAppender{vecs: make([]nativeVector, len(cols)), setters: make([]columnSetter, len(cols))}
+	logical := make([]mapping.LogicalType, 0, len(cols))
 	defer func() {
 		for i := range logical {
 			mapping.DestroyLogicalType(&logical[i])
 		}
 	}()
+	for i := range cols {
+		col := &cols[i]
+		t, ok := nativeTypes[col.Type]
+		if !ok {
+			return nil, fmt.Errorf("column %s: no native type for %s", col.Name, col.Type)
+		}
+		set, err := newSetter(col, t)
+		if err != nil {
+			return nil, err
+		}
+		a.setters[i] = set
+		logical = append(logical, mapping.CreateLogicalType(t))
+	}
 	if mapping.AppenderCreate(c.conn, "main", table, &a.app) == mapping.StateError {
 		err := mapping.AppenderError(a.app)
 		mapping.AppenderDestroy(&a.app)
@@ -138,10 +142,8 @@ func (a *chunkAppender) bindVectors() {
 // append adds one record to the current chunk, sending the chunk when full.
 func (a *chunkAppender) append(r *schema.Record) error {
 	row := a.rows
-	for i := range a.cols {
-		if err := a.set(i, row, a.cols[i].Value(r)); err != nil {
-			return err
-		}
+	for i := range a.setters {
+		a.setters[i](&a.vecs[i], row, r)
 	}
 	a.rows++
 	if a.rows == a.cap {
@@ -150,89 +152,120 @@ func (a *chunkAppender) append(r *schema.Record) error {
 	return nil
 }
 
-func (a *chunkAppender) set(i, row int, v driver.Value) error {
-	nv := &a.vecs[i]
-	mask := (*uint64)(unsafe.Add(nv.validity, 8*(row/64)))
-	bit := uint64(1) << (row % 64)
-	if v == nil {
-		*mask &^= bit
-		return nil
-	}
-	*mask |= bit
-	switch a.types[i] {
-	case mapping.TypeTimestampTZ:
-		t, ok := v.(time.Time)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*int64)(unsafe.Add(nv.data, 8*row)) = t.UnixMicro()
-	case mapping.TypeVarchar:
-		s, ok := v.(string)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		if len(s) <= 12 {
-			// duckdb_string_t, inlined form: uint32 length, 12 bytes.
-			p := unsafe.Add(nv.data, 16*row)
-			*(*uint32)(p) = uint32(len(s))
-			dst := unsafe.Slice((*byte)(unsafe.Add(p, 4)), 12)
-			n := copy(dst, s)
-			clear(dst[n:])
-		} else {
-			mapping.VectorAssignStringElement(nv.vec, mapping.IdxT(row), s)
-		}
-	case mapping.TypeInteger:
-		x, ok := v.(int32)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*int32)(unsafe.Add(nv.data, 4*row)) = x
-	case mapping.TypeBigInt:
-		x, ok := v.(int64)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*int64)(unsafe.Add(nv.data, 8*row)) = x
-	case mapping.TypeUTinyInt:
-		x, ok := v.(uint8)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*uint8)(unsafe.Add(nv.data, row)) = x
-	case mapping.TypeUSmallInt:
-		x, ok := v.(uint16)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*uint16)(unsafe.Add(nv.data, 2*row)) = x
-	case mapping.TypeUInteger:
-		x, ok := v.(uint32)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*uint32)(unsafe.Add(nv.data, 4*row)) = x
-	case mapping.TypeDouble:
-		x, ok := v.(float64)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		*(*float64)(unsafe.Add(nv.data, 8*row)) = x
-	case mapping.TypeUHugeInt:
-		x, ok := v.(schema.U128)
-		if !ok {
-			return a.typeError(i, v)
-		}
-		p := unsafe.Add(nv.data, 16*row) // duckdb_uhugeint: lower, then upper
-		*(*uint64)(p) = x.Lo
-		*(*uint64)(unsafe.Add(p, 8)) = x.Hi
-	default:
-		return fmt.Errorf("column %s: unsupported native type %d", a.cols[i].Name, a.types[i])
-	}
-	return nil
+// columnSetter writes a record's value of one column into row of the
+// column's vector.
+type columnSetter func(v *nativeVector, row int, r *schema.Record)
+
+// setValid marks row of v as holding a value, setNull as NULL.
+func (v *nativeVector) setValid(row int) {
+	*(*uint64)(unsafe.Add(v.validity, 8*(row/64))) |= 1 << (row % 64)
 }
 
-func (a *chunkAppender) typeError(i int, v driver.Value) error {
-	return fmt.Errorf("column %s (%s): value of Go type %T", a.cols[i].Name, a.cols[i].Type, v)
+func (v *nativeVector) setNull(row int) {
+	*(*uint64)(unsafe.Add(v.validity, 8*(row/64))) &^= 1 << (row % 64)
+}
+
+// setString stores s in row of a VARCHAR vector: strings of up to 12 bytes
+// inline in the duckdb_string_t (uint32 length, 12 bytes), longer ones
+// through DuckDB, which copies them into the vector's string heap.
+func (v *nativeVector) setString(row int, s string) {
+	if len(s) <= 12 {
+		p := unsafe.Add(v.data, 16*row)
+		*(*uint32)(p) = uint32(len(s))
+		dst := unsafe.Slice((*byte)(unsafe.Add(p, 4)), 12)
+		n := copy(dst, s)
+		clear(dst[n:])
+		return
+	}
+	mapping.VectorAssignStringElement(v.vec, mapping.IdxT(row), s)
+}
+
+// fixedSetter returns the setter of a fixed-width column whose values are
+// of Go type T, laid out in the vector as T.
+func fixedSetter[T any](get func(*schema.Record) (T, bool)) columnSetter {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	return func(v *nativeVector, row int, r *schema.Record) {
+		x, ok := get(r)
+		if !ok {
+			v.setNull(row)
+			return
+		}
+		v.setValid(row)
+		*(*T)(unsafe.Add(v.data, size*row)) = x
+	}
+}
+
+// newSetter builds the setter of a stored column from its typed accessor
+// in the schema's column table.
+func newSetter(col *schema.Column, t mapping.Type) (columnSetter, error) {
+	g := col.Typed()
+	var set columnSetter
+	switch t {
+	case mapping.TypeTimestampTZ:
+		if get := g.Time; get != nil {
+			set = func(v *nativeVector, row int, r *schema.Record) {
+				v.setValid(row)
+				*(*int64)(unsafe.Add(v.data, 8*row)) = get(r).UnixMicro()
+			}
+		}
+	case mapping.TypeVarchar:
+		if get := g.String; get != nil {
+			set = func(v *nativeVector, row int, r *schema.Record) {
+				s, ok := get(r)
+				if !ok {
+					v.setNull(row)
+					return
+				}
+				v.setValid(row)
+				v.setString(row, s)
+			}
+		}
+	case mapping.TypeInteger:
+		if g.Int32 != nil {
+			set = fixedSetter(g.Int32)
+		}
+	case mapping.TypeBigInt:
+		if g.Int64 != nil {
+			set = fixedSetter(g.Int64)
+		}
+	case mapping.TypeUTinyInt:
+		if g.Uint8 != nil {
+			set = fixedSetter(g.Uint8)
+		}
+	case mapping.TypeUSmallInt:
+		if g.Uint16 != nil {
+			set = fixedSetter(g.Uint16)
+		}
+	case mapping.TypeUInteger:
+		if g.Uint32 != nil {
+			set = fixedSetter(g.Uint32)
+		}
+	case mapping.TypeDouble:
+		if g.Float64 != nil {
+			set = fixedSetter(g.Float64)
+		}
+	case mapping.TypeUHugeInt:
+		if get := g.U128; get != nil {
+			set = func(v *nativeVector, row int, r *schema.Record) {
+				x, ok := get(r)
+				if !ok {
+					v.setNull(row)
+					return
+				}
+				v.setValid(row)
+				p := unsafe.Add(v.data, 16*row) // duckdb_uhugeint: lower, then upper
+				*(*uint64)(p) = x.Lo
+				*(*uint64)(unsafe.Add(p, 8)) = x.Hi
+			}
+		}
+	default:
+		return nil, fmt.Errorf("column %s: unsupported native type %d", col.Name, t)
+	}
+	if set == nil {
+		return nil, fmt.Errorf("column %s (%s): the column table has no typed accessor for it", col.Name, col.Type)
+	}
+	return set, nil
 }
 
 // sendChunk hands the filled rows to the appender and starts a new chunk.
