@@ -55,6 +55,12 @@ func appendText(buf []byte, v any, ct colType) []byte {
 		buf = append(buf, '\\', 'x')
 		return hex.AppendEncode(buf, x)
 	case time.Time:
+		if inf := timestampInfinity(x, ct.oid); inf != 0 {
+			if inf < 0 {
+				buf = append(buf, '-')
+			}
+			return append(buf, "infinity"...)
+		}
 		return appendTime(buf, x, ct.oid)
 	case duckdb.Interval:
 		return appendInterval(buf, x)
@@ -171,6 +177,22 @@ func appendUUID(buf []byte, b []byte) []byte {
 	dst[23] = '-'
 	hex.Encode(dst[24:], b[10:16])
 	return append(buf, dst[:]...)
+}
+
+// timestampInfinity tells DuckDB's infinite timestamps, which the driver
+// hands over as the times of ±(2⁶³-1) µs: 1 for infinity, -1 for
+// -infinity, 0 for a finite time or another type.
+func timestampInfinity(t time.Time, oid uint32) int {
+	if oid != oidTimestamp && oid != oidTimestamptz {
+		return 0
+	}
+	switch t.UnixMicro() {
+	case math.MaxInt64:
+		return 1
+	case -math.MaxInt64:
+		return -1
+	}
+	return 0
 }
 
 // appendTime prints dates and times in the ISO DateStyle, UTC.
@@ -314,10 +336,14 @@ func toPGValue(v any, ct colType) (any, error) {
 		if ct.oid == oidDate {
 			return pgtype.Date{Time: t, Valid: true}, nil
 		}
-		if ct.oid == oidTimestamp {
-			return pgtype.Timestamp{Time: t, Valid: true}, nil
+		inf := pgtype.InfinityModifier(timestampInfinity(t, ct.oid))
+		if inf != 0 {
+			t = time.Time{}
 		}
-		return pgtype.Timestamptz{Time: t, Valid: true}, nil
+		if ct.oid == oidTimestamp {
+			return pgtype.Timestamp{Time: t, InfinityModifier: inf, Valid: true}, nil
+		}
+		return pgtype.Timestamptz{Time: t, InfinityModifier: inf, Valid: true}, nil
 	case oidTime:
 		t, ok := v.(time.Time)
 		if !ok {
