@@ -59,14 +59,37 @@ func (d *dstmt) close() {
 // check is the text the policy inspects (the inner query of EXPLAIN), sql
 // the text DuckDB prepares.
 func (ss *session) prepareQuery(ctx context.Context, check, sql string) (*dstmt, []column, *pgError) {
-	if e := ss.checkQueryCached(ctx, check); e != nil {
-		return nil, nil, e
+	d, cols, _, e := ss.prepareChecked(ctx, check, sql)
+	return d, cols, e
+}
+
+// prepareChecked is prepareQuery that also returns what the check learned.
+func (ss *session) prepareChecked(ctx context.Context, check, sql string) (*dstmt, []column, *checkInfo, *pgError) {
+	info, e := ss.checkQueryCached(ctx, check)
+	if e != nil {
+		return nil, nil, nil, e
 	}
 	if strings.Contains(sql, "tapdb_") {
 		// The catalog rewrite (or the client) refers to the session's
 		// tapdb_* macros and views.
 		ss.installCatalog(ctx)
 	}
+	if len(info.truncs) > 0 && check == sql && ss.sessionIsUTC(ctx) {
+		fast := applyTruncs(sql, info.truncs)
+		d, cols, e := ss.prepareText(ctx, fast)
+		if e == nil {
+			ss.log.Debug("date_trunc computed in UTC", "pid", ss.pid, "sql", fast)
+			return d, cols, info, nil
+		}
+		// Never expected; the statement as sent is the reference.
+		ss.log.Warn("date_trunc rewrite failed", "pid", ss.pid, "sql", sql, "err", e.Message)
+	}
+	d, cols, e := ss.prepareText(ctx, sql)
+	return d, cols, info, e
+}
+
+// prepareText prepares a checked query text and describes its result.
+func (ss *session) prepareText(ctx context.Context, sql string) (*dstmt, []column, *pgError) {
 	// The driver's single-statement Prepare refuses a string holding more
 	// than one statement instead of running all but the last.
 	s, err := ss.dc.Prepare(sql)

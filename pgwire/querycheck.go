@@ -37,38 +37,92 @@ type serialized struct {
 	Statements []json.RawMessage `json:"statements"`
 }
 
+// checkInfo is what checking a query text learned besides its verdict;
+// like the verdict, a pure function of the text.
+type checkInfo struct {
+	// constant: a SELECT of literals only, without FROM: its result is
+	// the same every time.
+	constant bool
+	// truncs are date_trunc calls computable by arithmetic in UTC
+	// (truncate.go).
+	truncs []truncSite
+}
+
 // checkQuery verifies with DuckDB's parser that query is exactly one
 // read-only SELECT (VALUES, SHOW and DESCRIBE are SELECTs to DuckDB) that
 // calls no file-reading table function and names no file as a table.
-func checkQuery(ctx context.Context, ser *dstmt, query string) *pgError {
+func checkQuery(ctx context.Context, ser *dstmt, query string) (*checkInfo, *pgError) {
 	out, err := serializeQuery(ctx, ser, query)
 	if err != nil {
-		return toPGError(err, ctx.Err(), context.Cause(ctx))
+		return nil, toPGError(err, ctx.Err(), context.Cause(ctx))
 	}
 	var s serialized
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
-		return newError(codeInternalError, "parse DuckDB syntax tree: %v", err)
+		return nil, newError(codeInternalError, "parse DuckDB syntax tree: %v", err)
 	}
 	if s.Error {
 		switch s.ErrorType {
 		case "parser":
 			e := newError(codeSyntaxError, "%s", s.Message)
 			e.Position = positionOf(s.Position)
-			return e
+			return nil, e
 		case "not implemented":
-			return errPermission("only queries may run")
+			return nil, errPermission("only queries may run")
 		default:
-			return newError(codeSyntaxError, "%s", s.Message)
+			return nil, newError(codeSyntaxError, "%s", s.Message)
 		}
 	}
 	if len(s.Statements) != 1 {
-		return newError(codeSyntaxError, "expected one statement, got %d", len(s.Statements))
+		return nil, newError(codeSyntaxError, "expected one statement, got %d", len(s.Statements))
 	}
 	var tree any
 	if err := json.Unmarshal(s.Statements[0], &tree); err != nil {
-		return newError(codeInternalError, "parse DuckDB syntax tree: %v", err)
+		return nil, newError(codeInternalError, "parse DuckDB syntax tree: %v", err)
 	}
-	return checkTree(tree)
+	if e := checkTree(tree); e != nil {
+		return nil, e
+	}
+	return &checkInfo{constant: isConstantSelect(tree), truncs: findTruncs(tree, query)}, nil
+}
+
+// isConstantSelect reports whether a serialized statement is a SELECT of
+// literals and nothing else: no FROM, WHERE, GROUP BY, HAVING, QUALIFY,
+// window, ORDER BY, LIMIT, DISTINCT, CTE or sample.
+func isConstantSelect(stmt any) bool {
+	st, _ := stmt.(map[string]any)
+	node, _ := st["node"].(map[string]any)
+	if node == nil || node["type"] != "SELECT_NODE" || node["aggregate_handling"] != "STANDARD_HANDLING" {
+		return false
+	}
+	if from, _ := node["from_table"].(map[string]any); from == nil || from["type"] != "EMPTY" {
+		return false
+	}
+	for _, k := range []string{"where_clause", "having", "qualify", "sample"} {
+		if node[k] != nil {
+			return false
+		}
+	}
+	for _, k := range []string{"group_expressions", "modifiers"} {
+		if l, ok := node[k].([]any); !ok || len(l) > 0 {
+			return false
+		}
+	}
+	if cm, _ := node["cte_map"].(map[string]any); cm == nil {
+		return false
+	} else if l, ok := cm["map"].([]any); !ok || len(l) > 0 {
+		return false
+	}
+	list, _ := node["select_list"].([]any)
+	if len(list) == 0 {
+		return false
+	}
+	for _, e := range list {
+		em, _ := e.(map[string]any)
+		if em == nil || em["class"] != "CONSTANT" {
+			return false
+		}
+	}
+	return true
 }
 
 func serializeQuery(ctx context.Context, ser *dstmt, query string) (string, error) {
@@ -131,30 +185,31 @@ func checkTree(n any) *pgError {
 const checkCacheSize = 256
 
 // checkQueryCached is checkQuery with the session's cache of passed texts.
-func (ss *session) checkQueryCached(ctx context.Context, query string) *pgError {
-	if _, ok := ss.checked[query]; ok {
-		return nil
+func (ss *session) checkQueryCached(ctx context.Context, query string) (*checkInfo, *pgError) {
+	if info, ok := ss.checked[query]; ok {
+		return info, nil
 	}
 	if ss.serializer == nil {
 		s, err := ss.dc.Prepare(serializeSQL)
 		if err != nil {
-			return toPGError(err, nil, nil)
+			return nil, toPGError(err, nil, nil)
 		}
 		ds, ok := s.(*duckdb.Stmt)
 		if !ok {
 			s.Close()
-			return newError(codeInternalError, "driver statement is %T", s)
+			return nil, newError(codeInternalError, "driver statement is %T", s)
 		}
 		ss.serializer = &dstmt{s: ds}
 	}
-	if e := checkQuery(ctx, ss.serializer, query); e != nil {
-		return e
+	info, e := checkQuery(ctx, ss.serializer, query)
+	if e != nil {
+		return nil, e
 	}
 	if len(ss.checked) >= checkCacheSize {
 		clear(ss.checked)
 	}
-	ss.checked[query] = struct{}{}
-	return nil
+	ss.checked[query] = info
+	return info, nil
 }
 
 func tableFunctionAllowed(name string) bool {

@@ -56,7 +56,10 @@ type session struct {
 	// serializer is the prepared json_serialize_sql statement of the
 	// read-only check; checked holds query texts that passed it.
 	serializer *dstmt
-	checked    map[string]struct{}
+	checked    map[string]*checkInfo
+	// tzKnown and tzUTC: whether the DuckDB connection's TimeZone is UTC
+	// (truncate.go), once asked.
+	tzKnown, tzUTC bool
 	// stmtTimeout is the client's SET statement_timeout (0: none); the
 	// shorter of it and Config.QueryTimeout applies.
 	stmtTimeout time.Duration
@@ -83,7 +86,7 @@ func newSession(srv *Server, conn net.Conn, be *pgproto3.Backend, params map[str
 		stmts:   make(map[string]*prepared),
 		portals: make(map[string]*portal),
 		cursors: make(map[string]*cursor),
-		checked: make(map[string]struct{}),
+		checked: make(map[string]*checkInfo),
 
 		simpleCache: make(map[string]*cachedStmt),
 	}
