@@ -24,11 +24,13 @@ type prepared struct {
 	d         *dstmt // DuckDB statement of a query; nil otherwise
 	cols      []column
 	paramOIDs []uint32
-	ambiguous bool   // DuckDB could not type every parameter: describe after binding
-	untyped   []bool // per parameter: neither the client nor DuckDB gave a type
-	described bool   // the client saw the result description of Describe S
-	busy      bool   // d is executing for a portal
-	closed    bool   // Close arrived while busy
+	ambiguous bool     // DuckDB could not type every parameter: describe after binding
+	untyped   []bool   // per parameter: neither the client nor DuckDB gave a type
+	described bool     // the client saw the result description of Describe S
+	constant  bool     // a SELECT of literals only, without parameters
+	kept      *memRows // its result, once run (exec.go)
+	busy      bool     // d is executing for a portal
+	closed    bool     // Close arrived while busy
 }
 
 func (ps *prepared) close() {
@@ -145,13 +147,14 @@ func (ss *session) parse(ctx context.Context, m *pgproto3.Parse) error {
 		if st.kind == kindQuery {
 			st.sql, st.query = typeParams(st.sql, m.ParameterOIDs), typeParams(st.query, m.ParameterOIDs)
 			qctx, done := ss.queryContext(ctx)
-			d, cols, e := ss.prepareQuery(qctx, st.query, st.sql)
+			d, cols, info, e := ss.prepareChecked(qctx, st.query, st.sql)
 			done()
 			if e != nil {
 				return e
 			}
 			ps.d, ps.cols = d, cols
 			n := d.s.NumInput()
+			ps.constant = info.constant && st.query == st.sql && n == 0
 			ps.paramOIDs = make([]uint32, n)
 			ps.untyped = make([]bool, n)
 			for i := range n {
@@ -352,6 +355,10 @@ func (p *portal) columns() []column {
 // when it is free, else on a fresh one.
 func (ss *session) startPortal(ctx context.Context, p *portal) *pgError {
 	ps := p.ps
+	if ps.kept != nil {
+		p.rows = ps.kept.replay()
+		return nil
+	}
 	if ps.busy || ps.d.closed {
 		d, _, e := ss.prepareQuery(ctx, ps.st.query, ps.st.sql)
 		if e != nil {
@@ -365,6 +372,20 @@ func (ss *session) startPortal(ctx context.Context, p *portal) *pgError {
 	if err != nil {
 		p.close()
 		return toPGError(err, ctx.Err(), context.Cause(ctx))
+	}
+	if ps.constant {
+		m, ok := keepRows(rows)
+		p.d.closeRows()
+		if ok {
+			ps.kept = m
+			p.rows = m.replay()
+			return nil
+		}
+		ps.constant = false
+		if rows, err = p.d.query(ctx, p.args); err != nil {
+			p.close()
+			return toPGError(err, ctx.Err(), context.Cause(ctx))
+		}
 	}
 	p.rows = rows
 	if ps.ambiguous {

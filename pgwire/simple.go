@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"time"
 
@@ -54,12 +55,13 @@ func (ss *session) simpleStatement(ctx context.Context, sql string) (*pgError, e
 		e := ss.execUtility(qctx, st, true)
 		return ss.ioOrPG(e)
 	}
-	d, cols, e := ss.cachedQuery(qctx, st)
+	c, e := ss.cachedQuery(qctx, st)
 	if e != nil {
 		return e, nil
 	}
+	d, cols := c.d, c.cols
 	defer d.closeRows()
-	rows, err := d.query(qctx, nil)
+	rows, err := c.run(qctx)
 	if err != nil {
 		return toPGError(err, qctx.Err(), context.Cause(qctx)), nil
 	}
@@ -111,26 +113,49 @@ const simpleCacheSize = 64
 
 // cachedStmt is a prepared simple query kept for reuse.
 type cachedStmt struct {
-	d    *dstmt
-	cols []column
+	d        *dstmt
+	cols     []column
+	constant bool     // a SELECT of literals only
+	kept     *memRows // its result, once run
+}
+
+// run executes the statement, or replays the kept result of a constant
+// query.
+func (c *cachedStmt) run(ctx context.Context) (driver.Rows, error) {
+	if c.kept != nil {
+		return c.kept.replay(), nil
+	}
+	rows, err := c.d.query(ctx, nil)
+	if err != nil || !c.constant {
+		return rows, err
+	}
+	m, ok := keepRows(rows)
+	c.d.closeRows()
+	if !ok {
+		c.constant = false
+		return c.d.query(ctx, nil)
+	}
+	c.kept = m
+	return m.replay(), nil
 }
 
 // cachedQuery returns the prepared statement of a simple query, from the
 // session's cache when the same text ran before. DuckDB rebinds a prepared
 // statement itself when the catalog changed since it was prepared.
-func (ss *session) cachedQuery(ctx context.Context, st *stmt) (*dstmt, []column, *pgError) {
+func (ss *session) cachedQuery(ctx context.Context, st *stmt) (*cachedStmt, *pgError) {
 	if c, ok := ss.simpleCache[st.sql]; ok && !c.d.closed {
-		return c.d, c.cols, nil
+		return c, nil
 	}
-	d, cols, e := ss.prepareQuery(ctx, st.query, st.sql)
+	d, cols, info, e := ss.prepareChecked(ctx, st.query, st.sql)
 	if e != nil {
-		return nil, nil, e
+		return nil, e
 	}
 	if len(ss.simpleCache) >= simpleCacheSize {
 		ss.clearSimpleCache()
 	}
-	ss.simpleCache[st.sql] = &cachedStmt{d: d, cols: cols}
-	return d, cols, nil
+	c := &cachedStmt{d: d, cols: cols, constant: info.constant && st.query == st.sql}
+	ss.simpleCache[st.sql] = c
+	return c, nil
 }
 
 func (ss *session) clearSimpleCache() {

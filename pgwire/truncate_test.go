@@ -90,12 +90,18 @@ func realFlowsDB(t *testing.T, timeZone string) *sql.DB {
 // date_trunc sites it found.
 func truncsOf(t *testing.T, db *sql.DB, q string) []truncSite {
 	t.Helper()
+	return checkInfoOf(t, db, q).truncs
+}
+
+// checkInfoOf runs the read-only check on one connection of db.
+func checkInfoOf(t *testing.T, db *sql.DB, q string) *checkInfo {
+	t.Helper()
 	c, err := db.Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	var sites []truncSite
+	var got *checkInfo
 	err = c.Raw(func(dc any) error {
 		s, err := dc.(*duckdb.Conn).Prepare(serializeSQL)
 		if err != nil {
@@ -107,13 +113,36 @@ func truncsOf(t *testing.T, db *sql.DB, q string) []truncSite {
 		if e != nil {
 			return e
 		}
-		sites = info.truncs
+		got = info
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("check %s: %v", q, err)
 	}
-	return sites
+	return got
+}
+
+func TestConstantSelect(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"select 1", "SELECT 'a' x, null, -1, 2.5, 'it''s'"} {
+		if !checkInfoOf(t, db, q).constant {
+			t.Errorf("not constant: %s", q)
+		}
+	}
+	for _, q := range []string{
+		"select 1 where false", "select 1 limit 0", "select 1 from range(3)", "select random()", "select $1",
+		"select 1::int", "select distinct 1", "with x as (select 1) select 1", "select 1 union select 2",
+		"values (1)", "select 1 order by 1", "select 1 group by 1", "select 1 having true", "select 1 qualify true",
+		"select 1 offset 1", "select now()", "select current_setting('TimeZone')",
+	} {
+		if checkInfoOf(t, db, q).constant {
+			t.Errorf("constant: %s", q)
+		}
+	}
 }
 
 func TestTruncRewriteDecisions(t *testing.T) {
