@@ -124,6 +124,7 @@ func (d *runner) baselineLoop(ctx context.Context) {
 				}
 				atomic.AddInt64(&d.baselineErrors, 1)
 				d.log.Error("baseline", "name", b.Name, "err", err)
+				d.noteFatal(err)
 				continue
 			}
 			d.log.Info("baseline ran", "name", b.Name, "rows", n)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,6 +31,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Reload re-reads the configuration on SIGHUP; nil disables reload.
 	Reload func() (Config, error)
+
+	// storeOpened, for tests, is called with the store once it is open.
+	storeOpened func(*query.Store)
 }
 
 // runner is the state of a running tapdb serve.
@@ -45,6 +49,10 @@ type runner struct {
 
 	mu  sync.Mutex // guards cfg's reloadable fields
 	cfg Config
+
+	storeFatal   chan error  // fatal DuckDB errors: the store must be reopened
+	recovering   atomic.Bool // while the store is reopened
+	storeReopens atomic.Int64
 
 	retentionRuns    int64
 	baselineRuns     int64
@@ -67,7 +75,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 	if stdout == nil {
 		stdout = io.Discard
 	}
-	d := &runner{log: log, cfg: cfg, started: time.Now()}
+	d := &runner{log: log, cfg: cfg, started: time.Now(), storeFatal: make(chan error, 1)}
 	// SIGHUP is caught from the start, so that one sent while the store
 	// opens does not kill the process (its default action); it is acted
 	// on once serving.
@@ -89,6 +97,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 		return err
 	}
 	d.st = st
+	if opts.storeOpened != nil {
+		opts.storeOpened(st)
+	}
 	defer func() {
 		if cerr := st.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close store: %w", cerr)
@@ -100,8 +111,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 		}
 	}
 	if cfg.MemLimit != "" {
-		if _, err := st.DB().ExecContext(ctx, "SET memory_limit = ?", cfg.MemLimit); err != nil {
-			return &UsageError{fmt.Errorf("memory-limit %s: %w", cfg.MemLimit, err)}
+		if err := st.SetMemoryLimit(ctx, cfg.MemLimit); err != nil {
+			return &UsageError{fmt.Errorf("memory-limit: %w", err)}
 		}
 	}
 	if err := st.Harden(ctx); err != nil {
@@ -110,7 +121,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 
 	// The sink outlives the sources: it is closed (last commit) after them.
 	sinkCtx := context.WithoutCancel(ctx)
-	d.sink, err = newSink(sinkCtx, st, cfg.Batch, time.Duration(cfg.Retry), log)
+	d.sink, err = newSink(sinkCtx, st, cfg.Batch, time.Duration(cfg.Retry), log, d.noteFatal)
 	if err != nil {
 		return err
 	}
@@ -224,6 +235,8 @@ wait:
 			break wait
 		case <-hup:
 			d.reload(opts.Reload)
+		case err := <-d.storeFatal:
+			d.reopenStore(ctx, err)
 		}
 	}
 	// Stop the sources (the capture flushes its flow table, the collector
@@ -279,8 +292,62 @@ func (d *runner) banner(w io.Writer, cfg Config, addr net.Addr) {
 	}
 }
 
+// noteFatal asks for the store to be reopened when err is a fatal DuckDB
+// error (after which the instance refuses every statement).
+func (d *runner) noteFatal(err error) {
+	if !query.IsFatal(err) {
+		return
+	}
+	select {
+	case d.storeFatal <- err:
+	default: // a reopen is already asked for
+	}
+}
+
+// reopenStore recovers from a fatal DuckDB error the way PostgreSQL
+// recovers from a crashed backend: every session is ended and new ones are
+// refused (57P03), ingest pauses, and the store is reopened, which replays
+// its WAL so that every committed flow is back; then serving resumes. A
+// reopen that fails (no room to replay, say) is retried every retry
+// interval.
+func (d *runner) reopenStore(ctx context.Context, cause error) {
+	d.log.Error("STORE INVALIDATED by a fatal DuckDB error: ending sessions and reopening it; committed flows are kept", "err", cause)
+	d.recovering.Store(true)
+	defer d.recovering.Store(false)
+	d.storeReopens.Add(1)
+	d.sink.suspend()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	if err := d.pg.Suspend(sctx, "the store is being reopened after a fatal error"); err != nil {
+		d.log.Error("ending sessions before reopening the store", "err", err)
+	}
+	cancel()
+	for {
+		err := d.st.Reopen(ctx)
+		if err == nil {
+			break
+		}
+		retry := time.Duration(d.cfg.Retry)
+		d.log.Error("cannot reopen the store; queries and ingest wait", "err", err, "retry_every", retry)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retry):
+		}
+	}
+	select {
+	case <-d.storeFatal: // reported by the old instance meanwhile
+	default:
+	}
+	d.pg.Resume(d.st.DB())
+	d.sink.resume()
+	d.sink.Flush()
+	d.log.Warn("store reopened: serving queries and ingesting again")
+}
+
 // commitLoop commits what was written every interval, so that flows reach
-// queries within the interval.
+// queries within the interval, and checks that the store still answers: a
+// fatal error met by a query session leaves the instance refusing every
+// statement, and is noticed here when no write meets it.
 func (d *runner) commitLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -290,6 +357,12 @@ func (d *runner) commitLoop(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 			d.sink.Flush()
+			if !d.recovering.Load() {
+				var one int
+				if err := d.st.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+					d.noteFatal(err)
+				}
+			}
 		}
 	}
 }

@@ -32,7 +32,12 @@ func (d *runner) handler() http.Handler {
 func (d *runner) health(ctx context.Context) (int, string) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := d.st.DB().PingContext(ctx); err != nil {
+	if d.recovering.Load() {
+		return http.StatusServiceUnavailable, "store being reopened after a fatal error: sessions refused, ingest paused"
+	}
+	var one int
+	if err := d.st.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		d.noteFatal(err)
 		return http.StatusServiceUnavailable, "store: " + err.Error()
 	}
 	if d.sink.Stopped() {
@@ -53,6 +58,7 @@ func (d *runner) writeMetrics(ctx context.Context, e *exposition) {
 		stopped = 1
 	}
 	e.one("tapdb_ingest_stopped", "gauge", "1 while ingest is stopped by a write error", stopped)
+	e.one("tapdb_store_reopens_total", "counter", "times the store was reopened after a fatal DuckDB error", float64(d.storeReopens.Load()))
 	e.one("tapdb_batches_total", "counter", "batches committed", float64(s.batches.Load()))
 	s.latency.write(e, "tapdb_batch_commit_seconds", "time to append and commit a batch")
 	e.one("tapdb_partitions_created_total", "counter", "partitions created by the writer", float64(s.created.Load()))

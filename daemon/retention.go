@@ -33,6 +33,7 @@ func (d *runner) retainOnce(ctx context.Context, cutoff time.Time) {
 		if ctx.Err() == nil {
 			atomic.AddInt64(&d.retentionErrors, 1)
 			d.log.Error("retention", "err", err)
+			d.noteFatal(err)
 		}
 		return
 	}

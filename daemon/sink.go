@@ -23,10 +23,12 @@ type Sink struct {
 	retry time.Duration
 	log   *slog.Logger
 
-	mu       sync.Mutex
-	w        *query.Writer // nil while stopped
-	failedAt time.Time
-	lastErr  error
+	mu        sync.Mutex
+	w         *query.Writer // nil while stopped
+	failedAt  time.Time
+	lastErr   error
+	suspended bool            // while the store is reopened: no writer is tried
+	onFatal   func(err error) // told of fatal DuckDB errors (the store must be reopened)
 
 	written  atomic.Int64 // records committed
 	dropped  atomic.Int64 // records lost to write errors
@@ -39,8 +41,8 @@ type Sink struct {
 	lastWarn time.Time
 }
 
-func newSink(ctx context.Context, st *query.Store, batch int, retry time.Duration, log *slog.Logger) (*Sink, error) {
-	s := &Sink{st: st, ctx: ctx, batch: batch, retry: retry, log: log, latency: newHistogram(batchBuckets)}
+func newSink(ctx context.Context, st *query.Store, batch int, retry time.Duration, log *slog.Logger, onFatal func(error)) (*Sink, error) {
+	s := &Sink{st: st, ctx: ctx, batch: batch, retry: retry, log: log, latency: newHistogram(batchBuckets), onFatal: onFatal}
 	w, err := s.newWriter()
 	if err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func (s *Sink) Flush() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.w == nil {
-		if time.Since(s.failedAt) < s.retry {
+		if s.suspended || time.Since(s.failedAt) < s.retry {
 			return
 		}
 		w, err := s.newWriter()
@@ -114,6 +116,31 @@ func (s *Sink) failLocked(err error) {
 	s.w = nil
 	s.log.Error("INGEST STOPPED: cannot write to the store; queries are still served, records are dropped until a write succeeds",
 		"err", err, "records_lost", lost, "retry_every", s.retry)
+	if query.IsFatal(err) && s.onFatal != nil {
+		s.onFatal(err)
+	}
+}
+
+// suspend closes the writer while the store is reopened; records written
+// meanwhile are dropped.
+func (s *Sink) suspend() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.suspended = true
+	s.stopped.Store(true)
+	if s.w != nil {
+		s.w.Close()
+		s.w = nil
+		s.dropped.Add(s.pending.Swap(0))
+	}
+}
+
+// resume lets the next Flush start a writer on the reopened store.
+func (s *Sink) resume() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.suspended = false
+	s.failedAt = time.Time{}
 }
 
 // Close commits the last batch and stops the writer.

@@ -27,14 +27,14 @@ type Server struct {
 
 	mu        sync.Mutex
 	closed    bool
-	suspended string // why new sessions are refused; "" while serving
-	dbConns   int    // sessions holding a connection of db
-	active   int                   // sessions holding a connection slot
-	sessions map[uint32]*session   // by BackendKeyData process id
-	conns    map[net.Conn]struct{} // every open client connection
-	lns      map[net.Listener]struct{}
-	stops    map[*context.CancelCauseFunc]struct{} // of running Serve calls
-	wg       sync.WaitGroup
+	suspended string                // why new sessions are refused; "" while serving
+	dbConns   int                   // sessions holding a connection of db
+	active    int                   // sessions holding a connection slot
+	sessions  map[uint32]*session   // by BackendKeyData process id
+	conns     map[net.Conn]struct{} // every open client connection
+	lns       map[net.Listener]struct{}
+	stops     map[*context.CancelCauseFunc]struct{} // of running Serve calls
+	wg        sync.WaitGroup
 }
 
 // New returns a server answering queries on db, a DuckDB database whose

@@ -108,12 +108,12 @@ func listPartitions(ctx context.Context, q queryer) ([]Partition, error) {
 
 // Partitions lists the store's partitions, oldest first, with row counts.
 func (s *Store) Partitions(ctx context.Context) ([]Partition, error) {
-	parts, err := listPartitions(ctx, s.db)
+	parts, err := listPartitions(ctx, s.DB())
 	if err != nil {
 		return nil, err
 	}
 	for i := range parts {
-		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteIdent(parts[i].Name)).Scan(&parts[i].Rows); err != nil {
+		if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM "+quoteIdent(parts[i].Name)).Scan(&parts[i].Rows); err != nil {
 			return nil, fmt.Errorf("count partition %s: %w", parts[i].Name, err)
 		}
 	}
@@ -196,7 +196,7 @@ func (s *Store) rebuildView(ctx context.Context, db interface {
 func (s *Store) ensurePartition(ctx context.Context, name string, lo, hi time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.DB().BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("create partition %s: %w", name, err)
 	}
@@ -229,7 +229,7 @@ func (s *Store) ensurePartition(ctx context.Context, name string, lo, hi time.Ti
 func (s *Store) DropPartitionsBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.DB().BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -33,7 +34,8 @@ type Options struct {
 
 // Store is an open flow store.
 type Store struct {
-	db        *sql.DB
+	db        atomic.Pointer[sql.DB] // replaced by Reopen
+	dsn       string                 // the connector's path and options
 	path      string
 	readOnly  bool
 	partition Granularity
@@ -45,6 +47,8 @@ type Store struct {
 	params     url.Values // the connector's options, for the writer's native connection
 	nativePath string     // the database file
 	tempDir    string     // scratch store's directory, removed by Close
+
+	settings []string // statements Reopen applies again (memory limit, Harden)
 }
 
 // Open opens (creating if needed) the store at path. "" or ":memory:" is a
@@ -77,20 +81,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		// checkpoints instead, when the disk has room (see checkpoint.go).
 		params.Set("checkpoint_threshold", "1000TB")
 	}
-	connector, err := duckdb.NewConnector(path+"?"+params.Encode(), nil)
+	s := &Store{dsn: path + "?" + params.Encode(), path: path, readOnly: opts.ReadOnly, log: log, params: params, nativePath: path, tempDir: tempDir}
+	if tempDir != "" {
+		s.path = ""
+	}
+	db, err := s.connect(ctx)
 	if err != nil {
 		os.RemoveAll(tempDir)
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
-	db := sql.OpenDB(connector)
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, log: log, params: params, nativePath: path, tempDir: tempDir}
-	if tempDir != "" {
-		s.path = ""
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %q: %w", path, err)
-	}
+	s.db.Store(db)
 	if !opts.ReadOnly {
 		if err := s.migrate(ctx); err != nil {
 			db.Close()
@@ -112,8 +112,23 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// DB returns the database handle for queries.
-func (s *Store) DB() *sql.DB { return s.db }
+// connect opens a database handle on the store's file.
+func (s *Store) connect(ctx context.Context) (*sql.DB, error) {
+	connector, err := duckdb.NewConnector(s.dsn, nil)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// DB returns the database handle for queries. After a Reopen it is a new
+// handle: callers that keep one across calls must take it again.
+func (s *Store) DB() *sql.DB { return s.db.Load() }
 
 // Path is the store's file ("" for in-memory).
 func (s *Store) Path() string { return s.path }
@@ -124,37 +139,98 @@ func (s *Store) Partitioning() Granularity { return s.partition }
 // Close closes the store; DuckDB checkpoints its WAL into the file. A
 // scratch store's file is removed.
 func (s *Store) Close() error {
-	err := s.db.Close()
+	err := s.DB().Close()
 	if s.tempDir != "" {
 		os.RemoveAll(s.tempDir)
 	}
 	return err
 }
 
+// SetMemoryLimit caps DuckDB's memory (a size such as "2GB"); Reopen
+// applies it again.
+func (s *Store) SetMemoryLimit(ctx context.Context, limit string) error {
+	stmt := "SET memory_limit = " + quoteLiteral(limit)
+	if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("memory limit %s: %w", limit, err)
+	}
+	s.settings = append(s.settings, stmt)
+	return nil
+}
+
 // Harden disables external access (files, network) and locks the
 // configuration, so that SQL run afterwards cannot read or write the
 // server's files or change security settings. It is irreversible for this
-// process.
+// database handle, and Reopen applies it again.
 func (s *Store) Harden(ctx context.Context) error {
 	for _, stmt := range []string{
 		"SET enable_external_access = false",
 		"SET allow_community_extensions = false",
 		"SET lock_configuration = true",
 	} {
-		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+		if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("harden store: %s: %w", stmt, err)
 		}
+		s.settings = append(s.settings, stmt)
 	}
 	return nil
 }
 
+// Reopen closes the store's DuckDB instance and opens its file again,
+// which replays the WAL: every committed transaction is back. It is the
+// recovery from a fatal DuckDB error (see IsFatal), after which the
+// instance refuses every statement until it is closed. Settings made with
+// SetMemoryLimit and Harden are applied again.
+//
+// Every connection taken from DB() and every writer must be closed first:
+// DuckDB keeps an instance alive while any connection remains, and opening
+// the file again would return the invalidated one (Reopen then fails and
+// may be tried again once they are closed).
+func (s *Store) Reopen(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.DB().Close()
+	db, err := s.connect(ctx)
+	if err != nil {
+		return fmt.Errorf("reopen store %q: %w", s.nativePath, err)
+	}
+	if _, err := db.ExecContext(ctx, "SELECT count(*) FROM tapdb_schema_version"); err != nil {
+		db.Close()
+		return fmt.Errorf("reopen store %q (are connections of the old instance still open?): %w", s.nativePath, err)
+	}
+	for _, stmt := range s.settings {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			db.Close()
+			return fmt.Errorf("reopen store %q: %s: %w", s.nativePath, stmt, err)
+		}
+	}
+	s.db.Store(db)
+	return nil
+}
+
+// IsFatal reports whether err is a fatal DuckDB error: one after which the
+// database instance is invalidated and refuses every statement until the
+// store is reopened.
+func IsFatal(err error) bool {
+	if err == nil {
+		return false
+	}
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeFatal {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "FATAL Error") || strings.Contains(msg, "database has been invalidated")
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tapdb_schema_version (
+	if _, err := s.DB().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tapdb_schema_version (
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`); err != nil {
 		return fmt.Errorf("create version table: %w", err)
 	}
 	var current int
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tapdb_schema_version").Scan(&current); err != nil {
+	if err := s.DB().QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tapdb_schema_version").Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	all, err := migrations.All()
@@ -174,7 +250,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) apply(ctx context.Context, m migrations.Migration) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.DB().BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -201,7 +277,7 @@ func (s *Store) apply(ctx context.Context, m migrations.Migration) error {
 // SchemaVersion is the highest migration applied to the store.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tapdb_schema_version").Scan(&v)
+	err := s.DB().QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tapdb_schema_version").Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
@@ -210,7 +286,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 func (s *Store) loadGranularity(ctx context.Context, want string) (Granularity, error) {
 	var stored string
-	err := s.db.QueryRowContext(ctx, "SELECT value FROM tapdb_settings WHERE key = 'partition'").Scan(&stored)
+	err := s.DB().QueryRowContext(ctx, "SELECT value FROM tapdb_settings WHERE key = 'partition'").Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows) || (err != nil && s.readOnly):
 		if want == "" {
@@ -221,7 +297,7 @@ func (s *Store) loadGranularity(ctx context.Context, want string) (Granularity, 
 			return 0, perr
 		}
 		if !s.readOnly {
-			if _, err := s.db.ExecContext(ctx, "INSERT INTO tapdb_settings VALUES ('partition', ?)", g.String()); err != nil {
+			if _, err := s.DB().ExecContext(ctx, "INSERT INTO tapdb_settings VALUES ('partition', ?)", g.String()); err != nil {
 				return 0, fmt.Errorf("record partition width: %w", err)
 			}
 		}

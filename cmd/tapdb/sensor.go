@@ -72,8 +72,8 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	if *memLimit != "" {
-		if _, err := st.DB().ExecContext(ctx, "SET memory_limit = ?", *memLimit); err != nil {
-			return &usageError{fmt.Sprintf("-memory-limit %s: %v", *memLimit, err)}
+		if err := st.SetMemoryLimit(ctx, *memLimit); err != nil {
+			return &usageError{fmt.Sprintf("-memory-limit: %v", err)}
 		}
 	}
 	w, err := st.NewWriter(ctx, query.WriterOptions{
