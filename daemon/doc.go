@@ -36,4 +36,9 @@
 // and a new writer is tried every RetryEvery; ingest resumes when a commit
 // succeeds again. DuckDB rolls the failed transaction back, so the store
 // holds every batch committed before the error.
+//
+// A fatal DuckDB error (after which the instance refuses every statement)
+// is met by reopening the store: the Postgres endpoint ends its sessions
+// and refuses new ones with 57P03, ingest pauses, the store is closed and
+// opened again (replaying its WAL), and both resume.
 package daemon
