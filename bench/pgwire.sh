@@ -1,9 +1,9 @@
 #!/bin/sh
 # bench/pgwire.sh — tapdb's Postgres wire endpoint against PostgreSQL 15 on
 # the same flow records, measured by one pgx client (bench/pgbench) over TCP
-# loopback: (a) select 1 round trips, (b) streaming 1 million rows,
-# (c) five dashboard-style aggregates. Prints times and ratios; asserts
-# nothing.
+# loopback: (a) select 1 (and select 1+0) round trips, (b) streaming 1
+# million rows, (c) five dashboard-style aggregates. Prints times and
+# ratios; asserts nothing.
 #
 #   go build -o tapdb ./cmd/tapdb     # the binary measured
 #   sh bench/pgwire.sh                # TAPDB=… PGBIN=… PGPORT=… TAPDB_PORT=… RUNS=… PINGS=… STREAM=…

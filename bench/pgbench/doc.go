@@ -9,7 +9,9 @@
 //
 // The run measures, on each server in turn: (a) sequential `select 1` round
 // trips, through pgx's default mode (a cached prepared statement: Bind,
-// Execute, Sync) and through the simple query protocol; (b) streaming 1
+// Execute, Sync) and through the simple query protocol, and `select 1+0`
+// prepared (which tapdb, unlike a SELECT of literals, runs in DuckDB every
+// time); (b) streaming 1
 // million rows of eight columns to pgx in binary; (c) five dashboard-style
 // aggregates over the whole table, one of them with a time-range
 // predicate. Each aggregate runs once to warm caches and then -runs times;

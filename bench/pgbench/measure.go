@@ -15,17 +15,17 @@ type latency struct {
 	mean, p50, p99 time.Duration
 }
 
-// pings runs n sequential `select 1` round trips in the given mode, after
-// n/10 untimed ones.
-func pings(ctx context.Context, conn *pgx.Conn, mode pgx.QueryExecMode, n int) (latency, error) {
+// pings runs n sequential round trips of sql, a query returning the
+// integer 1, in the given mode, after n/10 untimed ones.
+func pings(ctx context.Context, conn *pgx.Conn, sql string, mode pgx.QueryExecMode, n int) (latency, error) {
 	one := func() (time.Duration, error) {
 		t := time.Now()
 		var v int32
-		if err := conn.QueryRow(ctx, "select 1", mode).Scan(&v); err != nil {
-			return 0, fmt.Errorf("select 1 (%v): %w", mode, err)
+		if err := conn.QueryRow(ctx, sql, mode).Scan(&v); err != nil {
+			return 0, fmt.Errorf("%s (%v): %w", sql, mode, err)
 		}
 		if v != 1 {
-			return 0, fmt.Errorf("select 1 (%v) returned %d", mode, v)
+			return 0, fmt.Errorf("%s (%v) returned %d", sql, mode, v)
 		}
 		return time.Since(t), nil
 	}
