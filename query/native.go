@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"net/url"
+	"time"
 	"unsafe"
 
 	mapping "github.com/duckdb/duckdb-go-bindings"
@@ -49,14 +50,51 @@ func openNative(path string, params url.Values) (*nativeConn, error) {
 	return c, nil
 }
 
+// exec runs one statement. It drives the query through DuckDB's pending
+// API rather than duckdb_query: duckdb_query busy-polls the task queue
+// while a worker thread runs the statement's tasks (a COMMIT writing the
+// WAL, a CHECKPOINT compressing row groups), burning a whole core that the
+// worker could use; here the calling thread runs tasks when there are some
+// and sleeps briefly when the workers hold them all.
 func (c *nativeConn) exec(query string) error {
+	var stmt mapping.PreparedStatement
+	defer mapping.DestroyPrepare(&stmt)
+	if mapping.Prepare(c.conn, query, &stmt) == mapping.StateError {
+		return fmt.Errorf("%s: %s", query, mapping.PrepareError(stmt))
+	}
+	var pending mapping.PendingResult
+	defer mapping.DestroyPending(&pending)
+	if mapping.PendingPrepared(stmt, &pending) == mapping.StateError {
+		return fmt.Errorf("%s: %s", query, mapping.PendingError(pending))
+	}
+	wait := minTaskWait
+	for ready := false; !ready; {
+		switch mapping.PendingExecuteTask(pending) {
+		case mapping.PendingStateResultReady:
+			ready = true
+		case mapping.PendingStateError:
+			return fmt.Errorf("%s: %s", query, mapping.PendingError(pending))
+		case mapping.PendingStateNoTasksAvailable:
+			time.Sleep(wait)
+			wait = min(2*wait, maxTaskWait)
+		default:
+			wait = minTaskWait
+		}
+	}
 	var res mapping.Result
 	defer mapping.DestroyResult(&res)
-	if mapping.Query(c.conn, query, &res) == mapping.StateError {
+	if mapping.ExecutePending(pending, &res) == mapping.StateError {
 		return fmt.Errorf("%s: %s", query, mapping.ResultError(&res))
 	}
 	return nil
 }
+
+// minTaskWait and maxTaskWait bound exec's sleep while DuckDB's worker
+// threads run a statement's tasks.
+const (
+	minTaskWait = 20 * time.Microsecond
+	maxTaskWait = time.Millisecond
+)
 
 func (c *nativeConn) close() {
 	mapping.Disconnect(&c.conn)
