@@ -226,7 +226,9 @@ func flowTimes(f *fields, h *header, ds *domainState) (stime, ltime time.Time) {
 
 // addrNames interns address and MAC strings: flows repeat addresses, and a
 // string per record and side would be most of the decoder's allocation.
-// Each map is dropped and restarted when it reaches maxAddrNames.
+// Each map is dropped and restarted when it reaches maxAddrNames, made at
+// that size at once: with many distinct addresses (a busy exporter), growing
+// it entry by entry from empty cost more than formatting the addresses.
 type addrNames struct {
 	m    map[netip.Addr]string
 	macs map[[6]byte]string
@@ -239,7 +241,7 @@ func (n *addrNames) mac(m [6]byte) string {
 		return s
 	}
 	if n.macs == nil || len(n.macs) >= maxAddrNames {
-		n.macs = make(map[[6]byte]string)
+		n.macs = make(map[[6]byte]string, maxAddrNames)
 	}
 	s := net.HardwareAddr(m[:]).String()
 	n.macs[m] = s
@@ -251,7 +253,7 @@ func (n *addrNames) name(a netip.Addr) string {
 		return s
 	}
 	if n.m == nil || len(n.m) >= maxAddrNames {
-		n.m = make(map[netip.Addr]string)
+		n.m = make(map[netip.Addr]string, maxAddrNames)
 	}
 	s := a.String()
 	n.m[a] = s
