@@ -2,6 +2,8 @@ package ra
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -48,20 +50,6 @@ func Run(ctx context.Context, env Env, o *Options) error {
 		return err
 	}
 	defer src.Close()
-	rows, err := src.DB.QueryContext(ctx, q.SQL, q.Args...)
-	if err != nil {
-		return fmt.Errorf("%s: query: %w", o.Program, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
 	type printer interface {
 		Row([]any) error
 		Flush() error
@@ -76,25 +64,20 @@ func Run(ctx context.Context, env Env, o *Options) error {
 	}
 	n := 0
 	var totals []Totals
-	for rows.Next() {
+	err = eachRow(ctx, src.DB, q.SQL, q.Args, func(vals []any) error {
 		n++
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("%s: read row: %w", o.Program, err)
-		}
 		if q.Count {
 			t, err := scanTotals(vals)
 			if err != nil {
 				return err
 			}
 			totals = append(totals, t)
-			continue
+			return nil
 		}
-		if err := p.Row(vals); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: query: %w", o.Program, err)
+		return p.Row(vals)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.Program, err)
 	}
 	if q.Count {
 		return printCount(env.Stdout, o, totals)
@@ -106,6 +89,48 @@ func Run(ctx context.Context, env Env, o *Options) error {
 		return ErrNoMatch
 	}
 	return nil
+}
+
+// eachRow runs query and calls row with each result row. It reads the
+// driver's rows directly, without database/sql's per-value copies and
+// conversions: row may not keep vals (nor a []byte in it) after it returns.
+func eachRow(ctx context.Context, db *sql.DB, query string, args []any, row func(vals []any) error) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("database driver %T cannot run queries directly", dc)
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := qc.QueryContext(ctx, query, named)
+		if err != nil {
+			return fmt.Errorf("query: %w", err)
+		}
+		defer rows.Close()
+		dvals := make([]driver.Value, len(rows.Columns()))
+		vals := make([]any, len(dvals))
+		for {
+			if err := rows.Next(dvals); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return fmt.Errorf("read row: %w", err)
+			}
+			for i, v := range dvals {
+				vals[i] = v
+			}
+			if err := row(vals); err != nil {
+				return err
+			}
+		}
+	})
 }
 
 // printCount prints racount's totals; nothing matched is ErrNoMatch.
