@@ -90,3 +90,34 @@ func TestInstallLinks(t *testing.T) {
 		t.Error("replaced a regular file")
 	}
 }
+
+// ra -S reads from a running tapdb serve over the Postgres protocol and
+// prints what ra -r prints from the same capture, for filters whose SQL
+// carries bound arguments of several types.
+func TestRaFromServer(t *testing.T) {
+	pcap := testdataPath(t, filepath.Join("pcaps", "zeek-wikipedia-mixed.pcap"))
+	s := startServe(t, "-r", pcap, "--trust", "--listen", "127.0.0.1:0")
+	for _, args := range [][]string{
+		{"ra", "-n"},
+		{"ra", "-", "tcp", "and", "dst", "port", "80", "and", "net", "141.142.0.0/16"},
+		{"ra", "-s", "+dur", "+sttl", "-", "host", "208.80.152.2", "and", "bytes", "gt", "100"},
+		{"racluster", "-m", "saddr", "daddr"},
+		{"racount", "-", "udp"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			local := append([]string{args[0], "-r", pcap}, args[1:]...)
+			remote := append([]string{args[0], "-S", "tapdb@" + s.pg}, args[1:]...)
+			want, errb, code := tapdb(t, local...)
+			if code != 0 {
+				t.Fatalf("tapdb %v: exit %d: %s", local, code, errb)
+			}
+			got, errb, code := tapdb(t, remote...)
+			if code != 0 {
+				t.Fatalf("tapdb %v: exit %d: %s", remote, code, errb)
+			}
+			if got != want || strings.Count(got, "\n") < 2 {
+				t.Errorf("-S printed:\n%s\n-r printed:\n%s", got, want)
+			}
+		})
+	}
+}
