@@ -38,7 +38,7 @@ func BenchmarkNetflowToStore(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	sink, err := newSink(ctx, st, 65536, time.Second, slog.New(slog.DiscardHandler), nil)
+	sink, err := newSink(ctx, st, Default().Batch, time.Second, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

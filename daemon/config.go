@@ -82,7 +82,7 @@ func Default() Config {
 	fc := flow.DefaultConfig()
 	host, _ := os.Hostname()
 	return Config{
-		Partition: "day", Batch: 65536, Commit: Duration(time.Second),
+		Partition: "day", Batch: 4 * 122880, Commit: Duration(time.Second),
 		RetainAt: Duration(time.Hour), Retry: Duration(10 * time.Second),
 		Listen: "127.0.0.1:5433", Users: "tapdb.users", MaxConns: 64,
 		QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour),

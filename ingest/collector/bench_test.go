@@ -19,7 +19,7 @@ import (
 // store file through query.Writer, committing every batch records: the
 // collector's path without the sockets and without the daemon's sink.
 // "locked" takes a mutex around every Write, as the daemon's sink does.
-// 65536 is the daemon's default batch; 122880 is one DuckDB row group, the
+// 65536 was the daemon's default batch (491520 since); 122880 is one DuckDB row group, the
 // size from which a commit writes compressed row groups straight to the
 // file instead of through the WAL; default is the writer's (491520).
 // Reported as records/s and CPU time per record.
