@@ -1,36 +1,17 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"tapdb/internal/testutil"
 	"tapdb/query"
 )
-
-// syncBuffer is a bytes.Buffer safe for the daemon and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // A fatal DuckDB error (made here with DuckDB's checkpoint-abort test
 // switch) invalidates the instance; the daemon notices, ends the sessions,
@@ -46,7 +27,7 @@ func TestServeReopensInvalidatedStore(t *testing.T) {
 	cfg.Trust = true
 	cfg.Commit = Duration(100 * time.Millisecond)
 	cfg.Retry = Duration(200 * time.Millisecond)
-	var out, logs syncBuffer
+	var out, logs testutil.SyncBuffer
 	var st *query.Store
 	opened := make(chan struct{})
 	done := make(chan error, 1)

@@ -1,7 +1,6 @@
 package pgwire
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"tapdb/ingest"
+	"tapdb/internal/testutil"
 	"tapdb/query"
 	"tapdb/schema"
 )
@@ -269,24 +268,6 @@ func TestTruncRewriteEquivalent(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer for a logger used by several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // normTime prints times, and DuckDB's and pgx's infinities alike.
 func normTime(v any) any {
 	switch x := v.(type) {
@@ -362,7 +343,7 @@ func TestTruncOverTheWire(t *testing.T) {
 	for _, tz := range []string{"", "America/St_Johns"} {
 		t.Run("tz="+tz, func(t *testing.T) {
 			db := realFlowsDB(t, tz)
-			var logs syncBuffer
+			var logs testutil.SyncBuffer
 			c := serveDB(t, db, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 			for _, q := range truncQueries() {
 				if !strings.Contains(q, "group by") {

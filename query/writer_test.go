@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tapdb/internal/testutil"
 	"tapdb/schema"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkWriter(b *testing.B) {
 	}
 	recs := threeDays()
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := testutil.ProcessCPU()
 	i := 0
 	for b.Loop() {
 		r := recs[i%len(recs)]
@@ -40,7 +41,7 @@ func BenchmarkWriter(b *testing.B) {
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "records/s")
 	// CPU time (every thread's, DuckDB's included) per record: steadier
 	// than records/s on a machine shared with other work.
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(i), "cpu-ns/record")
+	b.ReportMetric(float64(testutil.ProcessCPU()-cpu0)/float64(i), "cpu-ns/record")
 }
 
 // A failed batch surfaces as an error from the next call, and the store

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"tapdb/ingest/netflow/netflowtest"
+	"tapdb/internal/testutil"
 )
 
 // served is a running tapdb serve.
@@ -25,7 +26,7 @@ type served struct {
 	pg      string   // Postgres endpoint host:port
 	udp     []string // collector sockets
 	metrics string   // metrics host:port, if asked for
-	stderr  *netflowtest.SyncBuffer
+	stderr  *testutil.SyncBuffer
 	done    chan error
 }
 
@@ -34,7 +35,7 @@ type served struct {
 func startServe(t *testing.T, args ...string) *served {
 	t.Helper()
 	cmd := exec.Command(tapdbBin, append([]string{"serve"}, args...)...)
-	s := &served{cmd: cmd, stderr: &netflowtest.SyncBuffer{}, done: make(chan error, 1)}
+	s := &served{cmd: cmd, stderr: &testutil.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = s.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"tapdb/ingest/netflow"
 	"tapdb/ingest/netflow/netflowtest"
+	"tapdb/internal/testutil"
 	"tapdb/query"
 	"tapdb/schema"
 )
@@ -64,7 +65,7 @@ func benchNetflowToWriter(b *testing.B, batch int, locked bool) {
 	dec := netflow.NewDecoder(netflow.Config{PairWindow: -1})
 	from := netip.MustParseAddrPort("192.0.2.1:2055")
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := testutil.ProcessCPU()
 	n := 0
 	for b.Loop() {
 		if err := dec.Decode(from, dgs[n%len(dgs)].Payload, time.Now(), emit); err != nil {
@@ -76,5 +77,5 @@ func benchNetflowToWriter(b *testing.B, batch int, locked bool) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(n*30)/b.Elapsed().Seconds(), "records/s")
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(n*30), "cpu-ns/record")
+	b.ReportMetric(float64(testutil.ProcessCPU()-cpu0)/float64(n*30), "cpu-ns/record")
 }

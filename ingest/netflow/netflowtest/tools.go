@@ -14,8 +14,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
+	"tapdb/internal/testutil"
 	"testing"
 	"time"
 )
@@ -93,7 +93,7 @@ func softflowdOnce(t testing.TB, capture, version string, extra ...string) ([]Da
 	sock := filepath.Join(dir, "ctl")
 	args := append([]string{"-r", capture, "-n", conn.LocalAddr().String(), "-v", version, "-d",
 		"-c", sock, "-p", filepath.Join(dir, "pid")}, extra...)
-	var log SyncBuffer
+	var log testutil.SyncBuffer
 	cmd := exec.CommandContext(ctx, "softflowd", args...)
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
@@ -201,7 +201,7 @@ func nfdumpOnce(t testing.TB, dgs []Datagram, last bool) ([]string, bool) {
 	port := probe.LocalAddr().(*net.UDPAddr).Port
 	probe.Close()
 	dir := t.TempDir()
-	var log SyncBuffer
+	var log testutil.SyncBuffer
 	cmd := exec.CommandContext(ctx, "nfcapd", "-b", "127.0.0.1", "-p", strconv.Itoa(port), "-w", dir, "-t", "3600", "-P", filepath.Join(dir, "pid"))
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
@@ -316,22 +316,4 @@ func UDPQueued(t testing.TB, port int) int64 {
 		}
 	}
 	return total
-}
-
-// SyncBuffer is a bytes.Buffer safe to read while a process writes to it.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *SyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *SyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,14 +1,15 @@
 //go:build unix
 
-package query
+package testutil
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the user and system CPU time the process has used.
-func processCPU() time.Duration {
+// ProcessCPU is the user and system CPU time the process has used, all
+// threads included (DuckDB's too); 0 if it cannot be read.
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
