@@ -19,7 +19,7 @@ const checkpointAt = 16 << 20
 // runs out of space only fails itself. So with little room left the WAL is
 // kept, and the writer's commits fail cleanly when space is gone.
 //
-// It is called by the writer after a commit, with no transaction open.
+// It is called by Writer.Flush once every lane has committed.
 // Errors other than fatal ones (another write transaction being open, say)
 // are logged and the checkpoint is tried after the next commit.
 func (s *Store) checkpointIfDue(conn *nativeConn) error {
@@ -27,8 +27,8 @@ func (s *Store) checkpointIfDue(conn *nativeConn) error {
 	if wal < checkpointAt {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.gate.lock()
+	defer s.gate.unlock()
 	need := wal + wal/4 + checkpointAt
 	if free, ok := freeBytes(filepath.Dir(s.nativePath)); ok && free < need {
 		if time.Since(s.lastSpaceWarn) > time.Minute {

@@ -194,8 +194,8 @@ func (s *Store) rebuildView(ctx context.Context, db interface {
 // registering it and rebuilding the flows view in one transaction if not.
 // It reports whether it created the partition.
 func (s *Store) ensurePartition(ctx context.Context, name string, lo, hi time.Time) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.gate.lock()
+	defer s.gate.unlock()
 	tx, err := s.DB().BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("create partition %s: %w", name, err)
@@ -227,8 +227,8 @@ func (s *Store) ensurePartition(ctx context.Context, name string, lo, hi time.Ti
 // DropPartitionsBefore drops every partition whose range ends at or before
 // cutoff and returns their names. Whole tables are dropped, never rows.
 func (s *Store) DropPartitionsBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.gate.lock()
+	defer s.gate.unlock()
 	tx, err := s.DB().BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("retention: %w", err)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,8 +40,8 @@ type Store struct {
 	partition Granularity
 	log       *slog.Logger
 
-	mu            sync.Mutex // serialises partition DDL, retention, checkpoints and the writer's transactions
-	lastSpaceWarn time.Time  // last "no room to checkpoint" warning; under mu
+	gate          *txnGate  // writer transactions against partition DDL, retention, checkpoints, Reopen
+	lastSpaceWarn time.Time // last "no room to checkpoint" warning; while holding gate
 
 	params     url.Values // the connector's options, for the writer's native connection
 	nativePath string     // the database file
@@ -81,7 +80,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		// checkpoints instead, when the disk has room (see checkpoint.go).
 		params.Set("checkpoint_threshold", "1000TB")
 	}
-	s := &Store{dsn: path + "?" + params.Encode(), path: path, readOnly: opts.ReadOnly, log: log, params: params, nativePath: path, tempDir: tempDir}
+	s := &Store{gate: newTxnGate(), dsn: path + "?" + params.Encode(), path: path, readOnly: opts.ReadOnly, log: log, params: params, nativePath: path, tempDir: tempDir}
 	if tempDir != "" {
 		s.path = ""
 	}
@@ -186,8 +185,8 @@ func (s *Store) Harden(ctx context.Context) error {
 // the file again would return the invalidated one (Reopen then fails and
 // may be tried again once they are closed).
 func (s *Store) Reopen(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.gate.lock()
+	defer s.gate.unlock()
 	s.DB().Close()
 	db, err := s.connect(ctx)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tapdb/schema"
@@ -16,45 +18,69 @@ type WriterOptions struct {
 	// transaction; default 491520 (four DuckDB row groups: appends of that
 	// size go straight to the file instead of through the WAL).
 	BatchSize int
-	// OnCommit, if set, is called from the writer's goroutine after each
-	// committed batch.
+	// Lanes is how many goroutines append at once, each on a connection of
+	// its own with a transaction of its own; default 2 (1 with a single
+	// CPU). DuckDB's appender and the compression of each row group run on
+	// the appending goroutine's thread, so lanes spread them over cores.
+	Lanes int
+	// OnCommit, if set, is called after each committed batch, from the
+	// goroutine of the lane that committed it: calls may overlap.
 	OnCommit func(BatchInfo)
 }
 
 // BatchInfo describes a committed batch.
 type BatchInfo struct {
-	Number  int           // 1-based batch number
+	Number  int           // 1-based batch number, in the order commits began
 	Rows    int           // records in this batch
 	Total   int64         // records committed by this writer so far
 	Elapsed time.Duration // time from the batch's first append to its commit
-	Created []string      // partitions created by this batch
+	Created []string      // partitions created since the previous batch was committed
 }
 
-// chunkSize is how many records Write gathers before handing them to the
-// appending goroutine.
+// chunkSize is how many records Write gathers before handing them to a
+// lane.
 const chunkSize = 4096
 
 // Writer appends flow records to the store through DuckDB's Appender.
 //
-// Write copies records into a small chunk; full chunks go to a goroutine
-// that appends them at once inside an open transaction, so decoding and
-// storing run on separate cores and memory stays small whatever the batch
-// size. Every BatchSize records (and at Flush and Close) the transaction is
-// committed: a batch is one transaction, all or nothing. Methods are not
-// safe for concurrent use.
+// Write copies records into a small chunk; full chunks go, in turn, to the
+// writer's lanes: goroutines that append them inside an open transaction
+// on a connection of their own, so that decoding and storing run on
+// separate cores and memory stays small whatever the batch size. When a
+// lane has appended BatchSize records (and at Flush and Close) it commits:
+// a batch is one transaction, all or nothing. A record of a partition that
+// does not exist yet makes Write flush every lane and create it first.
+// Methods are not safe for concurrent use.
 type Writer struct {
 	s    *Store
 	ctx  context.Context
 	opts WriterOptions
 
-	cur    []schema.Record
-	work   chan []schema.Record // chunks to append; nil = commit and answer on synced
-	free   chan []schema.Record // emptied chunks for reuse
-	synced chan error
-	done   chan struct{}
+	cur   []schema.Record
+	lanes []*lane
+	next  int                  // lane the next chunk goes to
+	free  chan []schema.Record // emptied chunks for reuse
+	ctl   *nativeConn          // Write's own connection, for checkpoints
+	pc    partitionCache       // partitions known to exist
+
+	createdMu sync.Mutex
+	created   []string // partitions created and not yet reported by a commit
+
+	number atomic.Int64 // batches begun committing
+	total  atomic.Int64 // records committed
+
 	errMu  sync.Mutex
 	err    error
 	closed bool
+}
+
+// lane is one appending goroutine and its connection.
+type lane struct {
+	w      *Writer
+	conn   *nativeConn
+	work   chan []schema.Record // chunks to append; nil = commit and answer on synced
+	synced chan error
+	done   chan struct{}
 }
 
 // NewWriter starts a writer. The context bounds every database call the
@@ -66,19 +92,30 @@ func (s *Store) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, err
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 4 * 122880
 	}
-	conn, err := openNative(s.nativePath, s.params)
+	if opts.Lanes <= 0 {
+		opts.Lanes = min(2, runtime.GOMAXPROCS(0))
+	}
+	ctl, err := openNative(s.nativePath, s.params)
 	if err != nil {
 		return nil, fmt.Errorf("new writer: %w", err)
 	}
 	w := &Writer{
-		s: s, ctx: ctx, opts: opts,
-		cur:    make([]schema.Record, 0, chunkSize),
-		work:   make(chan []schema.Record, 2),
-		free:   make(chan []schema.Record, 4),
-		synced: make(chan error),
-		done:   make(chan struct{}),
+		s: s, ctx: ctx, opts: opts, ctl: ctl,
+		cur:  make([]schema.Record, 0, chunkSize),
+		free: make(chan []schema.Record, 4*opts.Lanes),
+		pc:   partitionCache{known: map[string]bool{}},
 	}
-	go w.run(conn)
+	for range opts.Lanes {
+		conn, err := openNative(s.nativePath, s.params)
+		if err != nil {
+			w.stopLanes()
+			ctl.close()
+			return nil, fmt.Errorf("new writer: %w", err)
+		}
+		l := &lane{w: w, conn: conn, work: make(chan []schema.Record, 2), synced: make(chan error), done: make(chan struct{})}
+		w.lanes = append(w.lanes, l)
+		go l.run()
+	}
 	return w, nil
 }
 
@@ -87,6 +124,28 @@ func (w *Writer) Write(r *schema.Record) error {
 	if w.closed {
 		return errors.New("writer: write after close")
 	}
+	if r.Stime.Before(w.pc.lo) || !r.Stime.Before(w.pc.hi) {
+		lo, hi := w.s.partition.Bounds(r.Stime)
+		if name := w.s.partition.TableName(lo); !w.pc.known[name] {
+			// Partitions are created in their own transaction, with no
+			// batch open: every lane commits first.
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			created, err := w.s.ensurePartition(w.ctx, name, lo, hi)
+			if err != nil {
+				w.fail(err)
+				return err
+			}
+			if created {
+				w.createdMu.Lock()
+				w.created = append(w.created, name)
+				w.createdMu.Unlock()
+			}
+			w.pc.known[name] = true
+		}
+		w.pc.lo, w.pc.hi = lo, hi
+	}
 	w.cur = append(w.cur, *r)
 	if len(w.cur) >= chunkSize {
 		return w.handOff()
@@ -94,7 +153,8 @@ func (w *Writer) Write(r *schema.Record) error {
 	return nil
 }
 
-// Flush commits everything written so far and waits for the commit.
+// Flush commits everything written so far and waits for the commits; then
+// it checkpoints if the WAL has grown large (see checkpointIfDue).
 func (w *Writer) Flush() error {
 	if w.closed {
 		return errors.New("writer: flush after close")
@@ -104,17 +164,31 @@ func (w *Writer) Flush() error {
 			return err
 		}
 	}
-	select {
-	case w.work <- nil:
-	case <-w.done:
-		return w.failed()
+	asked := make([]bool, len(w.lanes))
+	for i, l := range w.lanes {
+		select {
+		case l.work <- nil:
+			asked[i] = true
+		case <-l.done:
+		}
 	}
-	select {
-	case err := <-w.synced:
+	for i, l := range w.lanes {
+		if !asked[i] {
+			continue
+		}
+		select {
+		case <-l.synced:
+		case <-l.done:
+		}
+	}
+	if err := w.failed(); err != nil {
 		return err
-	case <-w.done:
-		return w.failed()
 	}
+	if err := w.s.checkpointIfDue(w.ctl); err != nil {
+		w.fail(err)
+		return err
+	}
+	return nil
 }
 
 // Close commits what was written and stops the writer.
@@ -124,21 +198,34 @@ func (w *Writer) Close() error {
 	}
 	err := w.Flush()
 	w.closed = true
-	close(w.work)
-	<-w.done
+	w.stopLanes()
+	w.ctl.close()
 	if err != nil {
 		return err
 	}
 	return w.failed()
 }
 
+// stopLanes ends the lanes' goroutines (rolling back any open batch) and
+// waits for them.
+func (w *Writer) stopLanes() {
+	for _, l := range w.lanes {
+		close(l.work)
+	}
+	for _, l := range w.lanes {
+		<-l.done
+	}
+}
+
 func (w *Writer) handOff() error {
 	if err := w.failed(); err != nil {
 		return err
 	}
+	l := w.lanes[w.next]
+	w.next = (w.next + 1) % len(w.lanes)
 	select {
-	case w.work <- w.cur:
-	case <-w.done:
+	case l.work <- w.cur:
+	case <-l.done:
 		return w.failed()
 	}
 	select {
@@ -164,12 +251,20 @@ func (w *Writer) fail(err error) {
 	w.errMu.Unlock()
 }
 
-// batch is the open transaction of the appending goroutine.
+// takeCreated returns the partitions created since the last commit.
+func (w *Writer) takeCreated() []string {
+	w.createdMu.Lock()
+	defer w.createdMu.Unlock()
+	c := w.created
+	w.created = nil
+	return c
+}
+
+// batch is the open transaction of a lane.
 type batch struct {
 	open      bool
 	rows      int
 	start     time.Time
-	created   []string
 	appenders map[string]*chunkAppender
 }
 
@@ -181,65 +276,44 @@ type partitionCache struct {
 	known  map[string]bool
 }
 
-func (w *Writer) run(conn *nativeConn) {
-	defer close(w.done)
-	defer conn.close()
-	pc := partitionCache{known: map[string]bool{}}
+func (l *lane) run() {
+	w := l.w
+	defer close(l.done)
+	defer l.conn.close()
+	var pc partitionCache
 	b := batch{appenders: map[string]*chunkAppender{}}
-	var number int
-	var total int64
 	commit := func() {
 		if !b.open {
 			return
 		}
-		number++
-		rows, start, created := b.rows, b.start, b.created
-		if err := w.commit(conn, &b); err != nil {
+		number := int(w.number.Add(1))
+		rows, start := b.rows, b.start
+		if err := w.commit(l.conn, &b); err != nil {
 			w.fail(fmt.Errorf("commit batch %d (%d records): %w", number, rows, err))
 			return
 		}
-		total += int64(rows)
+		total := w.total.Add(int64(rows))
 		if w.opts.OnCommit != nil {
-			w.opts.OnCommit(BatchInfo{Number: number, Rows: rows, Total: total, Elapsed: time.Since(start), Created: created})
-		}
-		if err := w.s.checkpointIfDue(conn); err != nil {
-			w.fail(fmt.Errorf("after batch %d: %w", number, err))
+			w.opts.OnCommit(BatchInfo{Number: number, Rows: rows, Total: total, Elapsed: time.Since(start), Created: w.takeCreated()})
 		}
 	}
-	for chunk := range w.work {
+	for chunk := range l.work {
 		if chunk == nil {
 			if w.failed() == nil {
 				commit()
 			}
-			w.synced <- w.failed()
+			l.synced <- w.failed()
 			continue
 		}
 		for i := 0; i < len(chunk) && w.failed() == nil; i++ {
 			r := &chunk[i]
-			if !r.Stime.Before(pc.lo) && r.Stime.Before(pc.hi) {
-				// same partition as the previous record
-			} else {
-				lo, hi := w.s.partition.Bounds(r.Stime)
-				name := w.s.partition.TableName(lo)
-				if !pc.known[name] {
-					// Partitions are created in their own transaction, so a
-					// batch ends where a new partition begins.
-					commit()
-					created, err := w.s.ensurePartition(w.ctx, name, lo, hi)
-					if err != nil {
-						w.fail(err)
-						break
-					}
-					if created {
-						b.created = append(b.created, name)
-					}
-					pc.known[name] = true
-				}
-				pc.lo, pc.hi, pc.name = lo, hi, name
+			if r.Stime.Before(pc.lo) || !r.Stime.Before(pc.hi) {
+				pc.lo, pc.hi = w.s.partition.Bounds(r.Stime)
+				pc.name = w.s.partition.TableName(pc.lo) // Write made sure it exists
 			}
-			if err := w.appendRecord(conn, &b, pc.name, r); err != nil {
-				w.fail(fmt.Errorf("batch %d: %w", number+1, err))
-				w.rollback(conn, &b)
+			if err := w.appendRecord(l.conn, &b, pc.name, r); err != nil {
+				w.fail(fmt.Errorf("batch %d: %w", w.number.Load()+1, err))
+				w.rollback(l.conn, &b)
 				break
 			}
 			if b.rows >= w.opts.BatchSize {
@@ -251,16 +325,16 @@ func (w *Writer) run(conn *nativeConn) {
 		default:
 		}
 	}
-	w.rollback(conn, &b)
+	w.rollback(l.conn, &b)
 }
 
 // appendRecord appends one record to its partition inside the open
 // transaction, opening it if needed.
 func (w *Writer) appendRecord(conn *nativeConn, b *batch, table string, r *schema.Record) error {
 	if !b.open {
-		w.s.mu.Lock() // held while a transaction is open: partition DDL and retention wait
+		w.s.gate.begin() // partition DDL, retention and checkpoints wait for the commit
 		if err := conn.exec("BEGIN TRANSACTION"); err != nil {
-			w.s.mu.Unlock()
+			w.s.gate.end()
 			return fmt.Errorf("begin: %w", err)
 		}
 		b.open, b.rows, b.start = true, 0, time.Now()
@@ -315,6 +389,5 @@ func (w *Writer) rollback(conn *nativeConn, b *batch) {
 func (w *Writer) endBatch(b *batch) {
 	b.open = false
 	b.rows = 0
-	b.created = nil
-	w.s.mu.Unlock()
+	w.s.gate.end()
 }
