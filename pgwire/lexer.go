@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // tokenKind classifies a lexical token of a SQL string.
@@ -202,7 +203,7 @@ func splitStatements(src string) []string {
 		}
 		if t.kind == tokPunct && t.text == ";" {
 			if hasToken {
-				out = append(out, strings.TrimSpace(src[start:t.pos]))
+				out = append(out, trimSpace(src[start:t.pos]))
 			}
 			start = t.end
 			hasToken = false
@@ -211,7 +212,13 @@ func splitStatements(src string) []string {
 		hasToken = true
 	}
 	if hasToken {
-		out = append(out, strings.TrimSpace(src[start:]))
+		out = append(out, trimSpace(src[start:]))
 	}
 	return out
+}
+
+// trimSpace trims the white space the lexer skips, and only that: a
+// non-ASCII space such as U+00A0 is part of a token, as in PostgreSQL.
+func trimSpace(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r < utf8.RuneSelf && isSpace(byte(r)) })
 }
