@@ -80,12 +80,16 @@ func (ss *session) prepareChecked(ctx context.Context, check, sql string) (*dstm
 		d, cols, e := ss.prepareText(ctx, fast)
 		if e == nil {
 			ss.log.Debug("date_trunc computed in UTC", "pid", ss.pid, "sql", fast)
+			info.rename(cols)
 			return d, cols, info, nil
 		}
 		// Never expected; the statement as sent is the reference.
 		ss.log.Warn("date_trunc rewrite failed", "pid", ss.pid, "sql", sql, "err", e.Message)
 	}
 	d, cols, e := ss.prepareText(ctx, sql)
+	if e == nil && check == sql {
+		info.rename(cols)
+	}
 	return d, cols, info, e
 }
 

@@ -197,7 +197,7 @@ func TestProtocolScripts(t *testing.T) {
 				want: []string{"ErrorResponse 34000", "ReadyForQuery I"}},
 		}},
 		{"failed transaction", []step{
-			{send: []pgproto3.FrontendMessage{q("begin; select 1")}, want: []string{"CommandComplete BEGIN", "RowDescription 1:23", "DataRow 1", "CommandComplete SELECT 1", "ReadyForQuery T"}},
+			{send: []pgproto3.FrontendMessage{q("begin; select 1")}, want: []string{"CommandComplete BEGIN", "RowDescription ?column?:23", "DataRow 1", "CommandComplete SELECT 1", "ReadyForQuery T"}},
 			{send: []pgproto3.FrontendMessage{q("select * from nope")}, want: []string{"ErrorResponse 42P01", "ReadyForQuery E"}},
 			{send: []pgproto3.FrontendMessage{q("select 1")}, want: []string{"ErrorResponse 25P02", "ReadyForQuery E"}},
 			{send: []pgproto3.FrontendMessage{q("commit")}, want: []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}},

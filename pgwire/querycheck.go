@@ -46,6 +46,9 @@ type checkInfo struct {
 	// truncs are date_trunc calls computable by arithmetic in UTC
 	// (truncate.go).
 	truncs []truncSite
+	// names are PostgreSQL's names of the result columns ("": DuckDB's is
+	// kept), nil when they cannot be matched (colnames.go).
+	names []string
 }
 
 // checkQuery verifies with DuckDB's parser that query is exactly one
@@ -82,7 +85,7 @@ func checkQuery(ctx context.Context, ser *dstmt, query string) (*checkInfo, *pgE
 	if e := checkTree(tree); e != nil {
 		return nil, e
 	}
-	return &checkInfo{constant: isConstantSelect(tree), truncs: findTruncs(tree, query)}, nil
+	return &checkInfo{constant: isConstantSelect(tree), truncs: findTruncs(tree, query), names: pgColumnNames(tree)}, nil
 }
 
 // isConstantSelect reports whether a serialized statement is a SELECT of
