@@ -106,7 +106,7 @@ func matchScalarInFrom(src string, toks []token, i int) (string, int, bool) {
 var renamedRels = map[string]bool{
 	"pg_database": true, "pg_roles": true, "pg_user": true, "pg_inherits": true,
 	"pg_settings": true, "pg_shadow": true, "pg_authid": true, "pg_class": true,
-	"pg_namespace": true, "pg_type": true, "pg_attribute": true,
+	"pg_namespace": true, "pg_type": true, "pg_attribute": true, "pg_auth_members": true,
 }
 
 // matchCastQualifier: ::pg_catalog.text → ::text
@@ -172,6 +172,7 @@ var renamedFuncs = map[string]bool{
 	"pg_get_partkeydef": true, "pg_relation_is_publishable": true, "current_schemas": true,
 	"pg_get_viewdef": true, "quote_ident": true, "array_lower": true, "array_upper": true,
 	"pg_backend_pid": true, "format_type": true,
+	"pg_get_function_result": true, "pg_get_function_arguments": true,
 }
 
 // maxRewriteLen bounds the statements the rewrite looks at: catalog
@@ -357,6 +358,8 @@ func (ss *session) catalogMacros() []string {
 		"CREATE OR REPLACE TEMP MACRO tapdb_pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR",
 		"CREATE OR REPLACE TEMP MACRO tapdb_pg_get_partkeydef(o) AS NULL::VARCHAR",
 		"CREATE OR REPLACE TEMP MACRO tapdb_pg_relation_is_publishable(o) AS false",
+		"CREATE OR REPLACE TEMP MACRO tapdb_pg_get_function_result(o) AS NULL::VARCHAR",
+		"CREATE OR REPLACE TEMP MACRO tapdb_pg_get_function_arguments(o) AS (SELECT any_value(array_to_string(parameters, ', ')) FROM duckdb_functions() WHERE function_oid = o)",
 		"CREATE OR REPLACE TEMP MACRO tapdb_current_schemas(b) AS ['main']",
 		"CREATE OR REPLACE TEMP MACRO tapdb_pg_get_viewdef(o) AS (SELECT any_value(sql) FROM duckdb_views() WHERE view_oid = o), " +
 			"(o, p) AS (SELECT any_value(sql) FROM duckdb_views() WHERE view_oid = o)",
@@ -375,6 +378,7 @@ func (ss *session) catalogMacros() []string {
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_user AS SELECT rolname AS usename, oid AS usesysid, rolcreatedb AS usecreatedb, rolsuper AS usesuper, " +
 			"false AS userepl, false AS usebypassrls, rolpassword AS passwd, rolvaliduntil AS valuntil, rolconfig AS useconfig FROM tapdb_pg_roles",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_shadow AS SELECT * FROM tapdb_pg_user",
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_auth_members AS SELECT 0::BIGINT AS oid, 0::BIGINT AS roleid, 0::BIGINT AS member, 0::BIGINT AS grantor, false AS admin_option WHERE false",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_authid AS SELECT * FROM tapdb_pg_roles",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_inherits AS SELECT 0::BIGINT AS inhrelid, 0::BIGINT AS inhparent, 0 AS inhseqno, false AS inhdetachpending WHERE false",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_class AS SELECT * REPLACE (NULL::VARCHAR[] AS reloptions), false AS relforcerowsecurity FROM pg_catalog.pg_class",

@@ -79,7 +79,11 @@ func TestPSQLErrors(t *testing.T) {
 // TestPSQLMetaCommands runs psql 15's meta-commands, whose catalog queries
 // go through the rewrite layer and the session's tapdb_* macros.
 func TestPSQLMetaCommands(t *testing.T) {
-	_, addr := startServer(t, pgwireConfig(), nil)
+	db := newTestDB(t)
+	if _, err := db.Exec("CREATE MACRO in_net(a, c) AS a = c"); err != nil {
+		t.Fatal(err)
+	}
+	_, addr := startServer(t, pgwireConfig(), db)
 	out := filepath.Join(t.TempDir(), "flows.csv")
 	const sep = "\x00"
 	tests := []struct {
@@ -90,6 +94,8 @@ func TestPSQLMetaCommands(t *testing.T) {
 		{`\dv`, []string{"flows | view"}},
 		{`\d`, []string{"flows      | view", "flows_data | table"}},
 		{`\dn`, []string{"main"}},
+		{`\df`, []string{"main   | in_net | ", "| a, c "}},
+		{`\du`, []string{"tester"}},
 		{`select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'main'`,
 			[]string{" flows,flows_data\n"}},
 		{`SELECT pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c WHERE substring(pg_catalog.quote_ident(c.relname),1,2)='fl' AND pg_catalog.pg_table_is_visible(c.oid) AND c.relnamespace <> (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'pg_catalog') ORDER BY 1`,
