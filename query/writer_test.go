@@ -141,22 +141,8 @@ func TestWriterCheckpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := threeDays()
 	maxWAL := int64(0)
-	for i := 0; i < 200_000; i++ {
-		r := recs[i%100]
-		r.Stime = day0.Add(time.Duration(i) * time.Millisecond)
-		r.Ltime = r.Stime
-		if err := w.Write(&r); err != nil {
-			t.Fatal(err)
-		}
-		if i%2000 == 1999 {
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			maxWAL = max(maxWAL, fileSize(path+".wal"))
-		}
-	}
+	writeMillis(t, w, 200_000, 2000, func() { maxWAL = max(maxWAL, fileSize(path+".wal")) })
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +160,6 @@ func TestWriterLanesWithRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := threeDays()
 	retained := make(chan error, 1)
 	go func() {
 		for range 10 {
@@ -186,19 +171,7 @@ func TestWriterLanesWithRetention(t *testing.T) {
 		retained <- nil
 	}()
 	const n = 60000
-	for i := range n {
-		r := recs[i%100]
-		r.Stime = day0.Add(time.Duration(i) * time.Millisecond)
-		r.Ltime = r.Stime
-		if err := w.Write(&r); err != nil {
-			t.Fatal(err)
-		}
-		if i%5000 == 4999 {
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	writeMillis(t, w, n, 5000, nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -213,5 +186,28 @@ func TestWriterLanesWithRetention(t *testing.T) {
 	var got int
 	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&got); err != nil || got != n {
 		t.Errorf("%d flows stored, %v; want %d", got, err, n)
+	}
+}
+
+// writeMillis writes n records one millisecond apart from day0, flushing
+// every flushEvery records and then calling flushed (if set).
+func writeMillis(t *testing.T, w *Writer, n, flushEvery int, flushed func()) {
+	t.Helper()
+	recs := threeDays()
+	for i := range n {
+		r := recs[i%100]
+		r.Stime = day0.Add(time.Duration(i) * time.Millisecond)
+		r.Ltime = r.Stime
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+		if i%flushEvery == flushEvery-1 {
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if flushed != nil {
+				flushed()
+			}
+		}
 	}
 }
