@@ -65,7 +65,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open scratch store: %w", err)
 		}
-		tempDir, path = dir, filepath.Join(dir, "scratch.duckdb")
+		tempDir, path = dir, filepath.Join(dir, "flows.duckdb") // DuckDB names the database after the file: psql's \l shows "flows"
 		opts.ReadOnly = false
 	}
 	params := url.Values{}
