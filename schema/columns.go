@@ -47,9 +47,7 @@ type Column struct {
 	// Expr is the SQL expression of a derived column over stored columns;
 	// empty for stored columns.
 	Expr string
-	// value extracts a stored column's value from a record; nil means NULL.
-	value func(r *Record) driver.Value
-	// typed extracts the same value unboxed (see Typed).
+	// typed extracts a stored column's value from a record (see Typed).
 	typed Typed
 }
 
@@ -58,7 +56,8 @@ type Column struct {
 // BIGINT Int64, UTINYINT Uint8, USMALLINT Uint16, UINTEGER Uint32, DOUBLE
 // Float64, UHUGEINT U128). It returns what Value returns, without boxing it
 // in an interface, with ok false for NULL; a writer filling typed column
-// vectors reads records through it without allocating.
+// vectors reads records through it without allocating. It is the only
+// definition of how a record maps to a column: Value is derived from it.
 type Typed struct {
 	Time    func(r *Record) time.Time
 	String  func(r *Record) (v string, ok bool)
@@ -75,20 +74,45 @@ type Typed struct {
 // than computed in the flows view).
 func (c *Column) Stored() bool { return c.Expr == "" }
 
-// Value returns the record's value for a stored column, ready for the
-// DuckDB Appender (nil for NULL).
-func (c *Column) Value(r *Record) driver.Value { return c.value(r) }
+// Value returns the record's value for a stored column, boxed for
+// database/sql (nil for NULL; times in UTC), read through the typed
+// accessor.
+func (c *Column) Value(r *Record) driver.Value {
+	g := &c.typed
+	switch {
+	case g.Time != nil:
+		return g.Time(r).UTC()
+	case g.String != nil:
+		return boxed(g.String(r))
+	case g.Int32 != nil:
+		return boxed(g.Int32(r))
+	case g.Int64 != nil:
+		return boxed(g.Int64(r))
+	case g.Uint8 != nil:
+		return boxed(g.Uint8(r))
+	case g.Uint16 != nil:
+		return boxed(g.Uint16(r))
+	case g.Uint32 != nil:
+		return boxed(g.Uint32(r))
+	case g.Float64 != nil:
+		return boxed(g.Float64(r))
+	case g.U128 != nil:
+		return boxed(g.U128(r))
+	}
+	return nil
+}
 
-// Typed returns a stored column's typed accessor (all nil for a derived
-// column).
-func (c *Column) Typed() Typed { return c.typed }
-
-func nullIf[T any](ok bool, v T) driver.Value {
+// boxed is v, or nil for NULL.
+func boxed[T any](v T, ok bool) driver.Value {
 	if !ok {
 		return nil
 	}
 	return v
 }
+
+// Typed returns the column's typed accessor (the zero Typed for a derived
+// column).
+func (c *Column) Typed() Typed { return c.typed }
 
 // U128 is an unsigned 128-bit number, the value of UHUGEINT columns.
 type U128 struct{ Hi, Lo uint64 }
@@ -100,158 +124,146 @@ func (u U128) Big() *big.Int {
 	return v.Or(v, new(big.Int).SetUint64(u.Lo))
 }
 
-func uhuge(hi, lo uint64) driver.Value { return U128{hi, lo} }
-
 // Columns is the flow table. Order is the physical column order of every
 // partition and of the flows view (derived columns follow the stored ones).
 var columns = []Column{
 	{Name: "stime", Type: "TIMESTAMPTZ", PGType: OIDTimestamptz, Label: "StartTime", Width: 15, Kind: KindTime,
-		Doc: "time of the record's first packet (µs)", value: func(r *Record) driver.Value { return r.Stime.UTC() },
+		Doc:   "time of the record's first packet (µs)",
 		typed: Typed{Time: func(r *Record) time.Time { return r.Stime }}},
 	{Name: "ltime", Type: "TIMESTAMPTZ", PGType: OIDTimestamptz, Label: "LastTime", Width: 15, Kind: KindTime,
-		Doc: "time of the record's last packet (µs)", value: func(r *Record) driver.Value { return r.Ltime.UTC() },
+		Doc:   "time of the record's last packet (µs)",
 		typed: Typed{Time: func(r *Record) time.Time { return r.Ltime }}},
 	{Name: "flgs", Type: "VARCHAR", PGType: OIDText, Label: "Flgs", Width: 9, Kind: KindFlags,
-		Doc: "Argus flag string: encapsulation, ICMP mapping, loss, window, ECN, fragments, IP options", value: func(r *Record) driver.Value { return r.Flgs },
+		Doc:   "Argus flag string: encapsulation, ICMP mapping, loss, window, ECN, fragments, IP options",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Flgs, true }}},
 	{Name: "proto", Type: "VARCHAR", PGType: OIDText, Label: "Proto", Width: 6, Kind: KindText,
-		Doc: "protocol name as ra prints it (tcp, udp, icmp, ipv6-icmp, arp, …)", value: func(r *Record) driver.Value { return r.Proto },
+		Doc:   "protocol name as ra prints it (tcp, udp, icmp, ipv6-icmp, arp, …)",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Proto, true }}},
 	{Name: "pnum", Type: "INTEGER", PGType: OIDInt4, Label: "Proto", Width: 6, Kind: KindInt,
-		Doc: "protocol number: IP protocol, or the ethertype for non-IP flows", value: func(r *Record) driver.Value { return r.PNum },
+		Doc:   "protocol number: IP protocol, or the ethertype for non-IP flows",
 		typed: Typed{Int32: func(r *Record) (int32, bool) { return r.PNum, true }}},
 	{Name: "etype", Type: "INTEGER", PGType: OIDInt4, Label: "Etype", Width: 6, Kind: KindInt,
-		Doc: "ethertype of the flow's network layer (2048 IPv4, 34525 IPv6, 2054 ARP)", value: func(r *Record) driver.Value { return int32(r.EType) },
+		Doc:   "ethertype of the flow's network layer (2048 IPv4, 34525 IPv6, 2054 ARP)",
 		typed: Typed{Int32: func(r *Record) (int32, bool) { return int32(r.EType), true }}},
 	{Name: "saddr", Type: "VARCHAR", PGType: OIDText, Label: "SrcAddr", Width: 18, Kind: KindAddr,
-		Doc: "source address (the flow's initiator); MAC for non-IP flows", value: func(r *Record) driver.Value { return r.Saddr },
+		Doc:   "source address (the flow's initiator); MAC for non-IP flows",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Saddr, true }}},
 	{Name: "sport", Type: "INTEGER", PGType: OIDInt4, Label: "Sport", Width: 6, Kind: KindPort,
-		Doc: "source port; for ICMP type | code<<8 as Argus keeps it", value: func(r *Record) driver.Value { return nullIf(r.HasPorts, r.Sport) },
+		Doc:   "source port; for ICMP type | code<<8 as Argus keeps it",
 		typed: Typed{Int32: func(r *Record) (int32, bool) { return r.Sport, r.HasPorts }}},
 	{Name: "dir", Type: "VARCHAR", PGType: OIDText, Label: "Dir", Width: 5, Kind: KindDir,
-		Doc: "direction indicator as ra prints it (->, <->, <?>, who)", value: func(r *Record) driver.Value { return r.Dir },
+		Doc:   "direction indicator as ra prints it (->, <->, <?>, who)",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Dir, true }}},
 	{Name: "daddr", Type: "VARCHAR", PGType: OIDText, Label: "DstAddr", Width: 18, Kind: KindAddr,
-		Doc: "destination address; MAC for non-IP flows", value: func(r *Record) driver.Value { return r.Daddr },
+		Doc:   "destination address; MAC for non-IP flows",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Daddr, true }}},
 	{Name: "dport", Type: "INTEGER", PGType: OIDInt4, Label: "Dport", Width: 6, Kind: KindPort,
-		Doc: "destination port; for ICMP the echo id or the detail Argus keeps", value: func(r *Record) driver.Value { return nullIf(r.HasPorts, r.Dport) },
+		Doc:   "destination port; for ICMP the echo id or the detail Argus keeps",
 		typed: Typed{Int32: func(r *Record) (int32, bool) { return r.Dport, r.HasPorts }}},
 	{Name: "spkts", Type: "BIGINT", PGType: OIDInt8, Label: "SrcPkts", Width: 8, Kind: KindInt,
-		Doc: "packets sent by the source", value: func(r *Record) driver.Value { return r.Spkts },
+		Doc:   "packets sent by the source",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Spkts, true }}},
 	{Name: "dpkts", Type: "BIGINT", PGType: OIDInt8, Label: "DstPkts", Width: 8, Kind: KindInt,
-		Doc: "packets sent by the destination", value: func(r *Record) driver.Value { return r.Dpkts },
+		Doc:   "packets sent by the destination",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Dpkts, true }}},
 	{Name: "sbytes", Type: "BIGINT", PGType: OIDInt8, Label: "SrcBytes", Width: 12, Kind: KindInt,
-		Doc: "frame bytes sent by the source, link header included", value: func(r *Record) driver.Value { return r.Sbytes },
+		Doc:   "frame bytes sent by the source, link header included",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Sbytes, true }}},
 	{Name: "dbytes", Type: "BIGINT", PGType: OIDInt8, Label: "DstBytes", Width: 12, Kind: KindInt,
-		Doc: "frame bytes sent by the destination", value: func(r *Record) driver.Value { return r.Dbytes },
+		Doc:   "frame bytes sent by the destination",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Dbytes, true }}},
 	{Name: "sappbytes", Type: "BIGINT", PGType: OIDInt8, Label: "SAppBytes", Width: 12, Kind: KindInt,
-		Doc: "payload bytes above layer 4 sent by the source", value: func(r *Record) driver.Value { return r.Sappbytes },
+		Doc:   "payload bytes above layer 4 sent by the source",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Sappbytes, true }}},
 	{Name: "dappbytes", Type: "BIGINT", PGType: OIDInt8, Label: "DAppBytes", Width: 12, Kind: KindInt,
-		Doc: "payload bytes above layer 4 sent by the destination", value: func(r *Record) driver.Value { return r.Dappbytes },
+		Doc:   "payload bytes above layer 4 sent by the destination",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Dappbytes, true }}},
 	{Name: "state", Type: "VARCHAR", PGType: OIDText, Label: "State", Width: 5, Kind: KindText,
-		Doc: "Argus state (REQ ACC CON CLO FIN RST TIM, INT, ECO ECR URP …)", value: func(r *Record) driver.Value { return r.State },
+		Doc:   "Argus state (REQ ACC CON CLO FIN RST TIM, INT, ECO ECR URP …)",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.State, true }}},
 	{Name: "cause", Type: "VARCHAR", PGType: OIDText, Label: "Cause", Width: 7, Kind: KindText,
-		Doc: "why the record was emitted: Start, Status, Timeout", value: func(r *Record) driver.Value { return r.Cause },
+		Doc:   "why the record was emitted: Start, Status, Timeout",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Cause, true }}},
 	{Name: "smac", Type: "VARCHAR", PGType: OIDText, Label: "SrcMac", Width: 18, Kind: KindText,
-		Doc: "source MAC address", value: func(r *Record) driver.Value { return nullIf(r.Smac != "", r.Smac) },
+		Doc:   "source MAC address",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Smac, r.Smac != "" }}},
 	{Name: "dmac", Type: "VARCHAR", PGType: OIDText, Label: "DstMac", Width: 18, Kind: KindText,
-		Doc: "destination MAC address", value: func(r *Record) driver.Value { return nullIf(r.Dmac != "", r.Dmac) },
+		Doc:   "destination MAC address",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Dmac, r.Dmac != "" }}},
 	{Name: "sttl", Type: "UTINYINT", PGType: OIDInt2, Label: "sTtl", Width: 4, Kind: KindInt,
-		Doc: "IP TTL / hop limit of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSttl, r.Sttl) },
+		Doc:   "IP TTL / hop limit of the source's packets",
 		typed: Typed{Uint8: func(r *Record) (uint8, bool) { return r.Sttl, r.HasSttl }}},
 	{Name: "dttl", Type: "UTINYINT", PGType: OIDInt2, Label: "dTtl", Width: 4, Kind: KindInt,
-		Doc: "IP TTL / hop limit of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDttl, r.Dttl) },
+		Doc:   "IP TTL / hop limit of the destination's packets",
 		typed: Typed{Uint8: func(r *Record) (uint8, bool) { return r.Dttl, r.HasDttl }}},
 	{Name: "stos", Type: "UTINYINT", PGType: OIDInt2, Label: "sTos", Width: 5, Kind: KindInt,
-		Doc: "IP TOS / traffic class of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSttl, r.Stos) },
+		Doc:   "IP TOS / traffic class of the source's packets",
 		typed: Typed{Uint8: func(r *Record) (uint8, bool) { return r.Stos, r.HasSttl }}},
 	{Name: "dtos", Type: "UTINYINT", PGType: OIDInt2, Label: "dTos", Width: 5, Kind: KindInt,
-		Doc: "IP TOS / traffic class of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDttl, r.Dtos) },
+		Doc:   "IP TOS / traffic class of the destination's packets",
 		typed: Typed{Uint8: func(r *Record) (uint8, bool) { return r.Dtos, r.HasDttl }}},
 	{Name: "svlan", Type: "USMALLINT", PGType: OIDInt4, Label: "sVlan", Width: 8, Kind: KindInt,
-		Doc: "802.1Q VLAN id of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSvlan, r.Svlan) },
+		Doc:   "802.1Q VLAN id of the source's packets",
 		typed: Typed{Uint16: func(r *Record) (uint16, bool) { return r.Svlan, r.HasSvlan }}},
 	{Name: "dvlan", Type: "USMALLINT", PGType: OIDInt4, Label: "dVlan", Width: 8, Kind: KindInt,
-		Doc: "802.1Q VLAN id of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDvlan, r.Dvlan) },
+		Doc:   "802.1Q VLAN id of the destination's packets",
 		typed: Typed{Uint16: func(r *Record) (uint16, bool) { return r.Dvlan, r.HasDvlan }}},
 	{Name: "smpls", Type: "UINTEGER", PGType: OIDInt8, Label: "sMpls", Width: 8, Kind: KindInt,
-		Doc: "top MPLS label of the source's packets", value: func(r *Record) driver.Value { return nullIf(r.HasSmpls, r.Smpls) },
+		Doc:   "top MPLS label of the source's packets",
 		typed: Typed{Uint32: func(r *Record) (uint32, bool) { return r.Smpls, r.HasSmpls }}},
 	{Name: "dmpls", Type: "UINTEGER", PGType: OIDInt8, Label: "dMpls", Width: 8, Kind: KindInt,
-		Doc: "top MPLS label of the destination's packets", value: func(r *Record) driver.Value { return nullIf(r.HasDmpls, r.Dmpls) },
+		Doc:   "top MPLS label of the destination's packets",
 		typed: Typed{Uint32: func(r *Record) (uint32, bool) { return r.Dmpls, r.HasDmpls }}},
 	{Name: "stcpflags", Type: "UTINYINT", PGType: OIDInt2, Label: "STcpFlags", Width: 4, Kind: KindHex,
-		Doc: "OR of the TCP flags the source sent (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128)", value: func(r *Record) driver.Value { return r.STCPFlags },
+		Doc:   "OR of the TCP flags the source sent (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128)",
 		typed: Typed{Uint8: func(r *Record) (uint8, bool) { return r.STCPFlags, true }}},
 	{Name: "dtcpflags", Type: "UTINYINT", PGType: OIDInt2, Label: "DTcpFlags", Width: 4, Kind: KindHex,
-		Doc: "OR of the TCP flags the destination sent", value: func(r *Record) driver.Value { return r.DTCPFlags },
+		Doc:   "OR of the TCP flags the destination sent",
 		typed: Typed{Uint8: func(r *Record) (uint8, bool) { return r.DTCPFlags, true }}},
 	{Name: "sretrans", Type: "BIGINT", PGType: OIDInt8, Label: "SrcRetra", Width: 8, Kind: KindInt,
-		Doc: "TCP retransmissions by the source", value: func(r *Record) driver.Value { return r.Sretrans },
+		Doc:   "TCP retransmissions by the source",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Sretrans, true }}},
 	{Name: "dretrans", Type: "BIGINT", PGType: OIDInt8, Label: "DstRetra", Width: 8, Kind: KindInt,
-		Doc: "TCP retransmissions by the destination", value: func(r *Record) driver.Value { return r.Dretrans },
+		Doc:   "TCP retransmissions by the destination",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Dretrans, true }}},
 	{Name: "swin", Type: "USMALLINT", PGType: OIDInt4, Label: "SrcWin", Width: 6, Kind: KindInt,
-		Doc: "last TCP window advertised by the source", value: func(r *Record) driver.Value { return r.Swin },
+		Doc:   "last TCP window advertised by the source",
 		typed: Typed{Uint16: func(r *Record) (uint16, bool) { return r.Swin, true }}},
 	{Name: "dwin", Type: "USMALLINT", PGType: OIDInt4, Label: "DstWin", Width: 6, Kind: KindInt,
-		Doc: "last TCP window advertised by the destination", value: func(r *Record) driver.Value { return r.Dwin },
+		Doc:   "last TCP window advertised by the destination",
 		typed: Typed{Uint16: func(r *Record) (uint16, bool) { return r.Dwin, true }}},
 	{Name: "stcpb", Type: "UINTEGER", PGType: OIDInt8, Label: "SrcTCPBase", Width: 12, Kind: KindInt,
-		Doc: "source's initial TCP sequence number", value: func(r *Record) driver.Value { return r.Stcpb },
+		Doc:   "source's initial TCP sequence number",
 		typed: Typed{Uint32: func(r *Record) (uint32, bool) { return r.Stcpb, true }}},
 	{Name: "dtcpb", Type: "UINTEGER", PGType: OIDInt8, Label: "DstTCPBase", Width: 12, Kind: KindInt,
-		Doc: "destination's initial TCP sequence number", value: func(r *Record) driver.Value { return r.Dtcpb },
+		Doc:   "destination's initial TCP sequence number",
 		typed: Typed{Uint32: func(r *Record) (uint32, bool) { return r.Dtcpb, true }}},
 	{Name: "synack", Type: "DOUBLE", PGType: OIDFloat8, Label: "SynAck", Width: 12, Kind: KindFloat,
-		Doc: "seconds from SYN to SYN/ACK", value: func(r *Record) driver.Value { return r.Synack },
+		Doc:   "seconds from SYN to SYN/ACK",
 		typed: Typed{Float64: func(r *Record) (float64, bool) { return r.Synack, true }}},
 	{Name: "ackdat", Type: "DOUBLE", PGType: OIDFloat8, Label: "AckDat", Width: 12, Kind: KindFloat,
-		Doc: "seconds from SYN/ACK to the handshake's ACK", value: func(r *Record) driver.Value { return r.Ackdat },
+		Doc:   "seconds from SYN/ACK to the handshake's ACK",
 		typed: Typed{Float64: func(r *Record) (float64, bool) { return r.Ackdat, true }}},
 	{Name: "encaps", Type: "VARCHAR", PGType: OIDText, Label: "Encaps", Width: 12, Kind: KindText,
-		Doc: "encapsulations the flow was carried in, outermost first (eth,vlan,mpls,gre,ipnip,6in4,pppoe,…)", value: func(r *Record) driver.Value { return r.Encaps },
+		Doc:   "encapsulations the flow was carried in, outermost first (eth,vlan,mpls,gre,ipnip,6in4,pppoe,…)",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Encaps, true }}},
 	{Name: "inode", Type: "VARCHAR", PGType: OIDText, Label: "Inode", Width: 18, Kind: KindText,
-		Doc: "sender of an ICMP error mapped onto this flow", value: func(r *Record) driver.Value { return nullIf(r.Inode != "", r.Inode) },
+		Doc:   "sender of an ICMP error mapped onto this flow",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Inode, r.Inode != "" }}},
 	{Name: "srcid", Type: "VARCHAR", PGType: OIDText, Label: "SrcId", Width: 18, Kind: KindText,
-		Doc: "the sensor or exporter that produced the record", value: func(r *Record) driver.Value { return r.Srcid },
+		Doc:   "the sensor or exporter that produced the record",
 		typed: Typed{String: func(r *Record) (string, bool) { return r.Srcid, true }}},
 	{Name: "seq", Type: "BIGINT", PGType: OIDInt8, Label: "Seq", Width: 12, Kind: KindInt,
-		Doc: "record sequence number per sensor", value: func(r *Record) driver.Value { return r.Seq },
+		Doc:   "record sequence number per sensor",
 		typed: Typed{Int64: func(r *Record) (int64, bool) { return r.Seq, true }}},
 	{Name: "trans", Type: "INTEGER", PGType: OIDInt4, Label: "Trans", Width: 6, Kind: KindInt,
-		Doc: "number of records merged into this one (1 for sensor records)", value: func(r *Record) driver.Value { return r.Trans },
+		Doc:   "number of records merged into this one (1 for sensor records)",
 		typed: Typed{Int32: func(r *Record) (int32, bool) { return r.Trans, true }}},
 	{Name: "saddr_num", Type: "UHUGEINT", PGType: OIDNumeric, Kind: KindAddrNum,
-		Doc: "source address as a 128-bit number (IPv4 mapped into ::ffff:0:0/96), for exact CIDR tests", value: func(r *Record) driver.Value {
-			if !r.HasAddrNum {
-				return nil
-			}
-			return uhuge(r.SaddrHi, r.SaddrLo)
-		},
+		Doc:   "source address as a 128-bit number (IPv4 mapped into ::ffff:0:0/96), for exact CIDR tests",
 		typed: Typed{U128: func(r *Record) (U128, bool) { return U128{r.SaddrHi, r.SaddrLo}, r.HasAddrNum }}},
 	{Name: "daddr_num", Type: "UHUGEINT", PGType: OIDNumeric, Kind: KindAddrNum,
-		Doc: "destination address as a 128-bit number", value: func(r *Record) driver.Value {
-			if !r.HasAddrNum {
-				return nil
-			}
-			return uhuge(r.DaddrHi, r.DaddrLo)
-		},
+		Doc:   "destination address as a 128-bit number",
 		typed: Typed{U128: func(r *Record) (U128, bool) { return U128{r.DaddrHi, r.DaddrLo}, r.HasAddrNum }}},
 
 	// Derived columns: computed in the flows view.

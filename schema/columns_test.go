@@ -22,13 +22,13 @@ func TestColumnTableIsConsistent(t *testing.T) {
 			if derived {
 				t.Errorf("stored column %s after a derived one: stored columns come first", c.Name)
 			}
-			if c.value == nil {
-				t.Errorf("stored column %s has no value function", c.Name)
+			if got := accessorTypes(c.typed); len(got) != 1 || got[0] != c.Type {
+				t.Errorf("stored column %s of type %s has typed accessors for %v, want one for its type", c.Name, c.Type, got)
 			}
 		} else {
 			derived = true
-			if c.value != nil {
-				t.Errorf("derived column %s has a value function", c.Name)
+			if got := accessorTypes(c.typed); len(got) != 0 {
+				t.Errorf("derived column %s has typed accessors for %v", c.Name, got)
 			}
 		}
 		if c.Kind != KindAddrNum && c.Label == "" {
@@ -81,11 +81,11 @@ func TestEveryRecordFieldIsWritten(t *testing.T) {
 	}
 }
 
-func TestUhuge(t *testing.T) {
-	got := uhuge(0x0102030405060708, 0x090a0b0c0d0e0f10).(U128).Big()
+func TestU128Big(t *testing.T) {
+	got := U128{0x0102030405060708, 0x090a0b0c0d0e0f10}.Big()
 	want, _ := new(big.Int).SetString("0102030405060708090a0b0c0d0e0f10", 16)
 	if got.Cmp(want) != 0 {
-		t.Errorf("uhuge = %x, want %x", got, want)
+		t.Errorf("Big = %x, want %x", got, want)
 	}
 }
 
@@ -104,4 +104,22 @@ func TestProtoNames(t *testing.T) {
 	if _, ok := ProtoNumber("253"); ok {
 		t.Error("a number is not a protocol name")
 	}
+}
+
+// accessorTypes lists the DuckDB types whose accessor g sets.
+func accessorTypes(g Typed) []string {
+	var out []string
+	for _, a := range []struct {
+		set bool
+		typ string
+	}{
+		{g.Time != nil, "TIMESTAMPTZ"}, {g.String != nil, "VARCHAR"}, {g.Int32 != nil, "INTEGER"},
+		{g.Int64 != nil, "BIGINT"}, {g.Uint8 != nil, "UTINYINT"}, {g.Uint16 != nil, "USMALLINT"},
+		{g.Uint32 != nil, "UINTEGER"}, {g.Float64 != nil, "DOUBLE"}, {g.U128 != nil, "UHUGEINT"},
+	} {
+		if a.set {
+			out = append(out, a.typ)
+		}
+	}
+	return out
 }
