@@ -19,9 +19,12 @@ const checkpointAt = 16 << 20
 // runs out of space only fails itself. So with little room left the WAL is
 // kept, and the writer's commits fail cleanly when space is gone.
 //
-// It is called by Writer.Flush once every lane has committed.
-// Errors other than fatal ones (another write transaction being open, say)
-// are logged and the checkpoint is tried after the next commit.
+// It is called by Writer.Flush once every lane has committed (the daemon
+// flushes every commit interval; a sensor run at its end and at each new
+// partition, and its default batches of whole row groups go to the file,
+// not the WAL). Errors other than fatal ones (another write transaction
+// being open, say) are logged and the checkpoint is tried at the next
+// Flush.
 func (s *Store) checkpointIfDue(conn *nativeConn) error {
 	wal := fileSize(s.nativePath + ".wal")
 	if wal < checkpointAt {
