@@ -402,7 +402,7 @@ func (ss *session) installCatalog(ctx context.Context) {
 	}
 	ss.catalogReady = true
 	for _, m := range append(ss.catalogMacros(), typeCatalogSQL()...) {
-		if _, err := ss.dc.ExecContext(ctx, m, nil); err != nil {
+		if _, err := ss.driver(ctx).ExecContext(ctx, m, nil); err != nil {
 			ss.log.Warn("create catalog macro", "sql", m, "err", err)
 			return
 		}

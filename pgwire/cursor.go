@@ -89,7 +89,7 @@ func (ss *session) fetch(ctx context.Context, st *stmt, describe bool) *pgError 
 		var more bool
 		var err error
 		if st.move {
-			n, more, err = skipRows(c.rows, len(c.cols), limit)
+			n, more, err = skipRows(ctx, c.rows, len(c.cols), limit)
 		} else {
 			n, more, err = ss.sendRows(ctx, c.rows, c.cols, c.formats(), limit)
 		}
@@ -106,7 +106,8 @@ func (ss *session) fetch(ctx context.Context, st *stmt, describe bool) *pgError 
 }
 
 // skipRows reads and drops up to limit rows (0: all).
-func skipRows(rows driver.Rows, ncols int, limit int64) (int64, bool, error) {
+func skipRows(ctx context.Context, rows driver.Rows, ncols int, limit int64) (int64, bool, error) {
+	setRowsContext(rows, ctx)
 	dest := make([]driver.Value, ncols)
 	var n int64
 	for limit == 0 || n < limit {

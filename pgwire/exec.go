@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"tapdb/internal/duckc"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -22,22 +23,58 @@ type column struct {
 	ct   colType
 }
 
-// dstmt is a DuckDB prepared statement with the bookkeeping the driver
-// needs: it panics on Close with open rows or on a double Close.
+// dstmt is a prepared statement of the session's DuckDB connection. It is
+// prepared through DuckDB's C API (n), whose results stream, unless a
+// result column has a type duckc cannot decode; then through duckdb-go (s),
+// whose results are materialised inside DuckDB. duckdb-go's statement
+// panics on Close with open rows or on a double Close.
 type dstmt struct {
+	ss     *session
+	n      *duckc.Stmt
 	s      *duckdb.Stmt
 	rows   driver.Rows
 	closed bool
 }
 
-// query runs the statement; the previous rows must be closed.
+// query runs the statement, closing its previous result first.
 func (d *dstmt) query(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	d.closeRows()
+	d.ss.settle(ctx)
+	if d.n != nil {
+		r, err := d.n.Query(ctx, args)
+		if err != nil {
+			return nil, err
+		}
+		d.rows = r
+		d.ss.stream = r
+		return r, nil
+	}
 	r, err := d.s.QueryContext(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	d.rows = r
 	return r, nil
+}
+
+// numInput is the number of parameters.
+func (d *dstmt) numInput() int {
+	if d.n != nil {
+		return d.n.NumInput()
+	}
+	return d.s.NumInput()
+}
+
+// paramType is the type DuckDB inferred for parameter i (1-based).
+func (d *dstmt) paramType(i int) duckdb.Type {
+	if d.n != nil {
+		return d.n.ParamType(i)
+	}
+	t, err := d.s.ParamType(i)
+	if err != nil {
+		return duckdb.TYPE_INVALID
+	}
+	return t
 }
 
 func (d *dstmt) closeRows() {
@@ -53,7 +90,19 @@ func (d *dstmt) close() {
 	}
 	d.closeRows()
 	d.closed = true
-	d.s.Close()
+	if d.n != nil {
+		d.n.Close()
+	} else {
+		d.s.Close()
+	}
+}
+
+// setRowsContext has a streaming result's later fetches interrupted by ctx
+// (the statement now reading it), not by the one that started it.
+func setRowsContext(rows driver.Rows, ctx context.Context) {
+	if r, ok := rows.(*duckc.Rows); ok {
+		r.SetContext(ctx)
+	}
 }
 
 // prepareQuery checks a query against the read-only policy and prepares it.
@@ -94,10 +143,37 @@ func (ss *session) prepareChecked(ctx context.Context, check, sql string) (*dstm
 }
 
 // prepareText prepares a checked query text and describes its result.
+// The C API's Prepare, like the driver's, refuses a string holding more
+// than one statement instead of running all but the last.
 func (ss *session) prepareText(ctx context.Context, sql string) (*dstmt, []column, *pgError) {
-	// The driver's single-statement Prepare refuses a string holding more
-	// than one statement instead of running all but the last.
-	s, err := ss.dc.Prepare(sql)
+	if ss.native == nil {
+		return ss.prepareDriver(ctx, sql)
+	}
+	ss.settle(ctx)
+	n, err := ss.native.Prepare(sql)
+	if err != nil {
+		return nil, nil, withPosition(toPGError(err, ctx.Err(), context.Cause(ctx)), err, sql)
+	}
+	if !n.Decodable() {
+		n.Close()
+		return ss.prepareDriver(ctx, sql)
+	}
+	d := &dstmt{ss: ss, n: n}
+	if e := checkStatementType(n.StatementType()); e != nil {
+		d.close()
+		return nil, nil, e
+	}
+	cols := make([]column, len(n.Columns()))
+	for i, c := range n.Columns() {
+		cols[i] = column{name: c.Name, ct: colTypeOfNative(c.Type)}
+	}
+	return d, cols, nil
+}
+
+// prepareDriver prepares a query through duckdb-go, for results duckc
+// cannot decode.
+func (ss *session) prepareDriver(ctx context.Context, sql string) (*dstmt, []column, *pgError) {
+	s, err := ss.driver(ctx).Prepare(sql)
 	if err != nil {
 		return nil, nil, withPosition(toPGError(err, ctx.Err(), context.Cause(ctx)), err, sql)
 	}
@@ -106,17 +182,15 @@ func (ss *session) prepareText(ctx context.Context, sql string) (*dstmt, []colum
 		s.Close()
 		return nil, nil, newError(codeInternalError, "driver statement is %T", s)
 	}
-	d := &dstmt{s: ds}
+	d := &dstmt{ss: ss, s: ds}
 	t, err := ds.StatementType()
 	if err != nil {
 		d.close()
 		return nil, nil, toPGError(err, nil, nil)
 	}
-	switch t {
-	case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
-	default:
+	if e := checkStatementType(t); e != nil {
 		d.close()
-		return nil, nil, errPermission("only queries may run")
+		return nil, nil, e
 	}
 	n, err := ds.ColumnCount()
 	if err != nil {
@@ -130,6 +204,15 @@ func (ss *session) prepareText(ctx context.Context, sql string) (*dstmt, []colum
 		cols[i] = column{name: name, ct: colTypeOf(ti)}
 	}
 	return d, cols, nil
+}
+
+// checkStatementType lets only queries run.
+func checkStatementType(t duckdb.StmtType) *pgError {
+	switch t {
+	case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
+		return nil
+	}
+	return errPermission("only queries may run")
 }
 
 // rowDescription builds a RowDescription; formats follow Bind's rules (none:
@@ -195,6 +278,7 @@ func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column
 	}
 	vals := ss.rowVals[:len(cols)]
 	spans := make([][2]int, len(cols))
+	setRowsContext(rows, ctx)
 	var n int64
 	for limit == 0 || n < limit {
 		if n&1023 == 1023 {
@@ -270,7 +354,7 @@ func (ss *session) transaction(ctx context.Context, st *stmt, tag *string) *pgEr
 			ss.notice(codeActiveTransaction, "there is already a transaction in progress")
 			return nil
 		}
-		if _, err := ss.dc.ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
+		if _, err := ss.driver(ctx).ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
 			return toPGError(err, ctx.Err(), context.Cause(ctx))
 		}
 		ss.tx = txActive
@@ -297,7 +381,7 @@ func (ss *session) endTransaction(ctx context.Context, verb string) *pgError {
 	ss.closePortals()
 	ss.closeCursors()
 	ss.tx = txIdle
-	if _, err := ss.dc.ExecContext(ctx, verb, nil); err != nil {
+	if _, err := ss.driver(ctx).ExecContext(ctx, verb, nil); err != nil {
 		// DuckDB may already have ended a transaction it aborted.
 		if verb == "ROLLBACK" {
 			return nil

@@ -153,7 +153,7 @@ func (ss *session) parse(ctx context.Context, m *pgproto3.Parse) error {
 				return e
 			}
 			ps.d, ps.cols = d, cols
-			n := d.s.NumInput()
+			n := d.numInput()
 			ps.constant = info.constant && st.query == st.sql && n == 0
 			ps.paramOIDs = make([]uint32, n)
 			ps.untyped = make([]bool, n)
@@ -162,8 +162,8 @@ func (ss *session) parse(ctx context.Context, m *pgproto3.Parse) error {
 					ps.paramOIDs[i] = m.ParameterOIDs[i]
 					continue
 				}
-				t, err := d.s.ParamType(i + 1)
-				if err != nil || t == duckdb.TYPE_INVALID || t == duckdb.TYPE_ANY {
+				t := d.paramType(i + 1)
+				if t == duckdb.TYPE_INVALID || t == duckdb.TYPE_ANY {
 					ps.ambiguous, ps.untyped[i] = true, true
 				}
 				ps.paramOIDs[i] = oidOfParam(t)

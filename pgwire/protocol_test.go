@@ -268,6 +268,40 @@ func TestProtocolScripts(t *testing.T) {
 				want: []string{"CopyOutResponse", "CopyData", "CopyData", "CopyData", "CopyDone", "CommandComplete COPY 3", "ReadyForQuery I"}},
 			{send: []pgproto3.FrontendMessage{q("copy flows from stdin")}, want: []string{"ErrorResponse 42501", "ReadyForQuery I"}},
 		}},
+		{"rows stream before a late error", []step{
+			// A materialised result would fail at the first Execute.
+			{send: []pgproto3.FrontendMessage{
+				&pgproto3.Parse{Query: "select case when range = 9999999 then error('late') else range end as n from range(10000000)"},
+				&pgproto3.Bind{},
+				&pgproto3.Execute{MaxRows: 3},
+				sync,
+			}, want: []string{"ParseComplete", "BindComplete", "DataRow 0", "DataRow 1", "DataRow 2", "PortalSuspended", "ReadyForQuery I"}},
+		}},
+		{"portals interleave with other statements", []step{
+			{send: []pgproto3.FrontendMessage{q("begin")}, want: []string{"CommandComplete BEGIN", "ReadyForQuery T"}},
+			{send: []pgproto3.FrontendMessage{
+				&pgproto3.Parse{Name: "a", Query: "select range from range(100000)"},
+				&pgproto3.Bind{PreparedStatement: "a", DestinationPortal: "p"},
+				&pgproto3.Execute{Portal: "p", MaxRows: 2},
+				&pgproto3.Parse{Name: "b", Query: "select range * 10 from range(100000)"},
+				&pgproto3.Bind{PreparedStatement: "b", DestinationPortal: "r"},
+				&pgproto3.Execute{Portal: "r", MaxRows: 1},
+				&pgproto3.Execute{Portal: "p", MaxRows: 1},
+				sync,
+			}, want: []string{"ParseComplete", "BindComplete", "DataRow 0", "DataRow 1", "PortalSuspended",
+				"ParseComplete", "BindComplete", "DataRow 0", "PortalSuspended", "DataRow 2", "PortalSuspended", "ReadyForQuery T"}},
+			{send: []pgproto3.FrontendMessage{q("select 42")}, want: []string{"RowDescription ?column?:23", "DataRow 42", "CommandComplete SELECT 1", "ReadyForQuery T"}},
+			{send: []pgproto3.FrontendMessage{&pgproto3.Execute{Portal: "r", MaxRows: 2}, &pgproto3.Execute{Portal: "p", MaxRows: 1}, sync},
+				want: []string{"DataRow 10", "DataRow 20", "PortalSuspended", "DataRow 3", "PortalSuspended", "ReadyForQuery T"}},
+			{send: []pgproto3.FrontendMessage{q("commit")}, want: []string{"CommandComplete COMMIT", "ReadyForQuery I"}},
+		}},
+		{"cursor survives other statements", []step{
+			{send: []pgproto3.FrontendMessage{q("begin; declare c cursor for select range from range(100000); fetch 2 from c; select 7; fetch 2 from c")},
+				want: []string{"CommandComplete BEGIN", "CommandComplete DECLARE CURSOR", "RowDescription range:20", "DataRow 0", "DataRow 1", "CommandComplete FETCH 2",
+					"RowDescription ?column?:23", "DataRow 7", "CommandComplete SELECT 1",
+					"RowDescription range:20", "DataRow 2", "DataRow 3", "CommandComplete FETCH 2", "ReadyForQuery T"}},
+			{send: []pgproto3.FrontendMessage{q("rollback")}, want: []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}},
+		}},
 		{"show and set", []step{
 			{send: []pgproto3.FrontendMessage{q("set application_name = 'grafana'; show application_name; show TimeZone")},
 				want: []string{"CommandComplete SET", "RowDescription application_name:25", "DataRow grafana", "CommandComplete SHOW",

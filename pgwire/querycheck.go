@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"io"
 	"strings"
 )
@@ -193,16 +192,11 @@ func (ss *session) checkQueryCached(ctx context.Context, query string) (*checkIn
 		return info, nil
 	}
 	if ss.serializer == nil {
-		s, err := ss.dc.Prepare(serializeSQL)
-		if err != nil {
-			return nil, toPGError(err, nil, nil)
+		d, _, e := ss.prepareText(ctx, serializeSQL)
+		if e != nil {
+			return nil, e
 		}
-		ds, ok := s.(*duckdb.Stmt)
-		if !ok {
-			s.Close()
-			return nil, newError(codeInternalError, "driver statement is %T", s)
-		}
-		ss.serializer = &dstmt{s: ds}
+		ss.serializer = d
 	}
 	info, e := checkQuery(ctx, ss.serializer, query)
 	if e != nil {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"tapdb/internal/duckc"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -45,7 +46,13 @@ type session struct {
 	pid    uint32
 	secret []byte
 
+	// dc is the session's DuckDB connection through duckdb-go, native the
+	// same connection through the C API (nil if duckc could not reach
+	// it); stream is the result streaming on it, if any. Use driver() for
+	// dc: both must settle the stream first.
 	dc      *duckdb.Conn
+	native  *duckc.Conn
+	stream  *duckc.Rows
 	types   *pgtype.Map
 	tx      byte
 	skip    bool // extended protocol: discard messages until Sync
@@ -128,9 +135,32 @@ func (ss *session) queryContext(ctx context.Context) (context.Context, func()) {
 	}
 }
 
+// settle reads the rest of the streaming result, if any, into memory:
+// DuckDB closes a streaming result when its connection runs anything
+// else, and a portal or cursor may still read it later. ctx interrupts
+// that read.
+func (ss *session) settle(ctx context.Context) {
+	r := ss.stream
+	if r == nil {
+		return
+	}
+	ss.stream = nil
+	if r.Streaming() {
+		ss.log.Debug("buffering an open result before the next statement", "pid", ss.pid)
+		r.Buffer(ctx)
+	}
+}
+
+// driver returns the duckdb-go connection, ready for a statement.
+func (ss *session) driver(ctx context.Context) *duckdb.Conn {
+	ss.settle(ctx)
+	return ss.dc
+}
+
 // run serves the session until the client leaves or an error ends it.
-func (ss *session) run(ctx context.Context, dc *duckdb.Conn) error {
-	ss.dc = dc
+// native is dc through the C API, nil to use duckdb-go alone.
+func (ss *session) run(ctx context.Context, dc *duckdb.Conn, native *duckc.Conn) error {
+	ss.dc, ss.native = dc, native
 	defer ss.closeAll()
 	stop := context.AfterFunc(ctx, func() {
 		ss.cancelQuery(errShutdown)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"tapdb/internal/duckc"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -78,12 +79,21 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	defer s.unregister(ss)
 	log.Info("session started", "user", user, "database", startup.Parameters["database"], "pid", ss.pid, "tls", isTLS)
 
+	connID, idErr := duckdb.ConnId(sqlConn)
 	err = sqlConn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {
 			return fmt.Errorf("database driver is %T, not DuckDB", dc)
 		}
-		return ss.run(ctx, c)
+		var native *duckc.Conn
+		if idErr == nil {
+			if nc, err := duckc.Of(c, connID); err == nil {
+				native = &nc
+			} else {
+				log.Warn("results will be materialised, not streamed", "err", err)
+			}
+		}
+		return ss.run(ctx, c, native)
 	})
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, net.ErrClosed) {
 		log.Info("session ended", "pid", ss.pid, "err", err)

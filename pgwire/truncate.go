@@ -348,7 +348,7 @@ func (ss *session) sessionIsUTC(ctx context.Context) bool {
 
 // queryString runs a query of the server's own returning one string.
 func (ss *session) queryString(ctx context.Context, sql string) (string, error) {
-	rows, err := ss.dc.QueryContext(ctx, sql, nil)
+	rows, err := ss.driver(ctx).QueryContext(ctx, sql, nil)
 	if err != nil {
 		return "", fmt.Errorf("run %q: %w", sql, err)
 	}

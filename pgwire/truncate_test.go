@@ -106,7 +106,7 @@ func checkInfoOf(t *testing.T, db *sql.DB, q string) *checkInfo {
 		if err != nil {
 			return err
 		}
-		ser := &dstmt{s: s.(*duckdb.Stmt)}
+		ser := &dstmt{ss: &session{dc: dc.(*duckdb.Conn)}, s: s.(*duckdb.Stmt)}
 		defer ser.close()
 		info, e := checkQuery(context.Background(), ser, q)
 		if e != nil {

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"strconv"
 	"strings"
+	"tapdb/internal/duckc"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -44,12 +45,26 @@ type colType struct {
 	scale int // DECIMAL scale
 }
 
-// colTypeOf maps a DuckDB column type to its PostgreSQL equivalent.
+// colTypeOf maps a driver's column type to its PostgreSQL equivalent.
 func colTypeOf(ti duckdb.TypeInfo) colType {
 	if ti == nil {
 		return colType{oid: oidText, size: -1, mod: -1, duck: duckdb.TYPE_VARCHAR}
 	}
-	t := ti.InternalType()
+	var width, scale uint8
+	if d, ok := ti.Details().(*duckdb.DecimalDetails); ok {
+		width, scale = d.Width, d.Scale
+	}
+	return colTypeFor(ti.InternalType(), ti.Alias(), width, scale)
+}
+
+// colTypeOfNative maps a C API column type to its PostgreSQL equivalent.
+func colTypeOfNative(t duckc.Type) colType {
+	return colTypeFor(t.ID, t.Alias, t.Width, t.Scale)
+}
+
+// colTypeFor maps a DuckDB type (with its alias, and a DECIMAL's width and
+// scale) to its PostgreSQL equivalent.
+func colTypeFor(t duckdb.Type, alias string, width, scale uint8) colType {
 	ct := colType{size: -1, mod: -1, duck: t}
 	switch t {
 	case duckdb.TYPE_BOOLEAN:
@@ -64,9 +79,9 @@ func colTypeOf(ti duckdb.TypeInfo) colType {
 		ct.oid = oidNumeric
 	case duckdb.TYPE_DECIMAL:
 		ct.oid = oidNumeric
-		if d, ok := ti.Details().(*duckdb.DecimalDetails); ok {
-			ct.mod = int32(d.Width)<<16 | int32(d.Scale) + 4
-			ct.scale = int(d.Scale)
+		if width > 0 {
+			ct.mod = int32(width)<<16 | int32(scale) + 4
+			ct.scale = int(scale)
 		}
 	case duckdb.TYPE_FLOAT:
 		ct.oid, ct.size = oidFloat4, 4
@@ -74,7 +89,7 @@ func colTypeOf(ti duckdb.TypeInfo) colType {
 		ct.oid, ct.size = oidFloat8, 8
 	case duckdb.TYPE_VARCHAR:
 		ct.oid = oidText
-		if ti.Alias() == "JSON" {
+		if alias == "JSON" {
 			ct.oid = oidJSON
 		}
 	case duckdb.TYPE_BLOB:

@@ -1,0 +1,66 @@
+package duckc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	mapping "github.com/duckdb/duckdb-go-bindings"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Conn is the C API handle of a connection opened by duckdb-go. It is
+// borrowed: duckdb-go closes the connection, not Conn.
+type Conn struct {
+	c mapping.Connection
+}
+
+// driverConn mirrors the first two fields of duckdb-go's Conn: the C
+// connection and its connection id. duckdb-go does not export the handle;
+// Of checks the mirror against the id the driver does export before it
+// trusts the handle, so a driver whose layout differs is refused rather than
+// misread.
+type driverConn struct {
+	conn mapping.Connection
+	id   uint64
+}
+
+// ErrLayout reports a duckdb-go whose connection does not have the layout
+// Of expects.
+var ErrLayout = errors.New("duckc: duckdb-go's connection layout is not the expected one")
+
+// Of returns the C API handle of dc, a connection whose id
+// (duckdb.ConnId of the *sql.Conn holding it) is id.
+func Of(dc *duckdb.Conn, id uint64) (Conn, error) {
+	if dc == nil {
+		return Conn{}, ErrLayout
+	}
+	m := (*driverConn)(unsafe.Pointer(dc))
+	if m.conn.Ptr == nil || m.id != id {
+		return Conn{}, ErrLayout
+	}
+	var cc mapping.ClientContext
+	mapping.ConnectionGetClientContext(m.conn, &cc)
+	got := uint64(mapping.ClientContextGetConnectionId(cc))
+	mapping.DestroyClientContext(&cc)
+	if got != id {
+		return Conn{}, fmt.Errorf("%w: connection id %d, want %d", ErrLayout, got, id)
+	}
+	return Conn{c: m.conn}, nil
+}
+
+// Interrupt stops the statement running on the connection, from any
+// goroutine.
+func (c Conn) Interrupt() {
+	mapping.Interrupt(c.c)
+}
+
+// watch interrupts the connection when ctx ends before the returned stop
+// is called.
+func (c Conn) watch(ctx context.Context) (stop func() bool) {
+	if ctx.Done() == nil {
+		return func() bool { return true }
+	}
+	return context.AfterFunc(ctx, c.Interrupt)
+}

@@ -1,0 +1,16 @@
+// Package duckc runs queries on a DuckDB connection through DuckDB's C API
+// and streams their results a chunk at a time.
+//
+// duckdb-go, the database/sql driver tapdb uses everywhere else, executes
+// every query to completion and keeps the whole result inside DuckDB before
+// the first row can be read. The Postgres endpoint must send a
+// fifty-million-row result without holding it, so it prepares and runs its
+// queries here instead, on the very connection it holds through
+// database/sql (Of), so that transactions, temporary objects and settings
+// are shared between the two.
+//
+// A connection has at most one streaming result at a time: DuckDB closes it
+// as soon as anything else runs on the connection (a prepare included).
+// Rows.Buffer reads the rest of a result into memory for a caller that must
+// keep a result open while it runs something else.
+package duckc
