@@ -266,6 +266,9 @@ func checkFormats(cols []column, formats []int16) *pgError {
 // sendRows reads up to limit rows (0: all) and sends them as DataRows. It
 // reports the rows sent and whether the result has more.
 func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column, formats []int16, limit int64) (int64, bool, error) {
+	if r, ok := rows.(*duckc.Rows); ok {
+		return ss.sendStream(ctx, r, cols, formats, limit)
+	}
 	if n := len(rows.Columns()); n != len(cols) {
 		return 0, false, newError(codeFeatureNotSupported, "result has %d columns but %d were described: give the parameters' types", n, len(cols))
 	}
@@ -278,7 +281,6 @@ func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column
 	}
 	vals := ss.rowVals[:len(cols)]
 	spans := make([][2]int, len(cols))
-	setRowsContext(rows, ctx)
 	var n int64
 	for limit == 0 || n < limit {
 		if n&1023 == 1023 {
@@ -319,7 +321,8 @@ func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column
 			}
 		}
 		ss.rowBuf = buf
-		ss.be.Send(&pgproto3.DataRow{Values: vals})
+		ss.dataRow.Values = vals
+		ss.be.Send(&ss.dataRow) // encoded at once: reusable
 		n++
 		ss.pending += len(buf) + 4*len(vals) + 7
 		if ss.pending >= flushBytes {

@@ -76,6 +76,7 @@ type session struct {
 	simpleCache map[string]*cachedStmt
 	rowBuf      []byte
 	rowVals     [][]byte
+	dataRow     pgproto3.DataRow
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // of the running query, nil if none

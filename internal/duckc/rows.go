@@ -31,6 +31,7 @@ type Rows struct {
 	chunk    mapping.DataChunk // the chunk being read, if any
 	size     uint64            // its rows
 	row      uint64            // the next row in it
+	cur      uint64            // the row Advance moved to
 	buffered []mapping.DataChunk
 	done     bool  // the result has no more chunks to fetch
 	err      error // the error that ended Buffer, returned after its rows
@@ -73,17 +74,48 @@ func (r *Rows) Columns() []string { return r.names }
 
 // Next reads the next row into dest.
 func (r *Rows) Next(dest []driver.Value) error {
+	if err := r.Advance(); err != nil {
+		return err
+	}
+	for i, rd := range r.readers {
+		dest[i] = rd.value(r.cur)
+	}
+	return nil
+}
+
+// Advance moves to the next row without decoding it; Null, Value, Get
+// and Text read its columns until the next Advance.
+func (r *Rows) Advance() error {
 	for r.row >= r.size {
 		if err := r.nextChunk(); err != nil {
 			return err
 		}
 	}
-	for i, rd := range r.readers {
-		dest[i] = rd.value(r.row)
-	}
+	r.cur = r.row
 	r.row++
 	return nil
 }
+
+// Null reports whether the current row's column col is NULL.
+func (r *Rows) Null(col int) bool { return r.readers[col].null(r.cur) }
+
+// Value decodes the current row's column col, as Next does.
+func (r *Rows) Value(col int) any { return r.readers[col].value(r.cur) }
+
+// Fixed are the Go types of DuckDB's fixed-width physical values.
+type Fixed interface {
+	bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+}
+
+// Get reads the current row's column col, which must be a non-NULL value
+// of a type stored as T (TIMESTAMP and TIMESTAMPTZ as int64 microseconds,
+// DATE as int32 days).
+func Get[T Fixed](r *Rows, col int) T { return at[T](r.readers[col].data, r.cur) }
+
+// Text reads the current row's VARCHAR or BLOB column col, which must not
+// be NULL. The string borrows DuckDB's memory: it is valid until the next
+// Advance.
+func (r *Rows) Text(col int) string { return stringAt(r.readers[col].data, r.cur) }
 
 // nextChunk makes the next chunk current.
 func (r *Rows) nextChunk() error {
@@ -225,9 +257,13 @@ func at[T any](p unsafe.Pointer, row uint64) T {
 	return *(*T)(unsafe.Add(p, uintptr(row)*unsafe.Sizeof(zero)))
 }
 
+func (rd *reader) null(row uint64) bool {
+	return rd.valid != nil && at[uint64](rd.valid, row/64)&(1<<(row%64)) == 0
+}
+
 // value is row's value, nil for NULL.
 func (rd *reader) value(row uint64) any {
-	if rd.valid != nil && at[uint64](rd.valid, row/64)&(1<<(row%64)) == 0 {
+	if rd.null(row) {
 		return nil
 	}
 	p := rd.data
