@@ -1,14 +1,16 @@
 package pgwire
 
 import (
+	"bytes"
 	"context"
 	"database/sql/driver"
 	"errors"
 	"io"
 	"strconv"
-	"strings"
+	"tapdb/internal/duckc"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // copyOut runs COPY … TO STDOUT in the text or CSV format.
@@ -41,7 +43,7 @@ func (ss *session) copyOut(ctx context.Context, st *stmt) (string, *pgError) {
 		line = append(line, '\n')
 		ss.be.Send(&pgproto3.CopyData{Data: line})
 	}
-	dest := make([]driver.Value, len(cols))
+	cells := textCellsOf(ss, rows, cols)
 	var field []byte
 	var n int64
 	for {
@@ -50,24 +52,24 @@ func (ss *session) copyOut(ctx context.Context, st *stmt) (string, *pgError) {
 				return "", toPGError(err, ctx.Err(), context.Cause(ctx))
 			}
 		}
-		if err := rows.Next(dest); err != nil {
+		if err := cells.next(); err != nil {
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			return "", toPGError(err, ctx.Err(), context.Cause(ctx))
 		}
 		line = line[:0]
-		for i, v := range dest {
+		for i := range cols {
 			if i > 0 {
 				line = append(line, st.delim...)
 			}
-			if v == nil {
+			if cells.null(i) {
 				if !st.csv {
 					line = append(line, `\N`...)
 				}
 				continue
 			}
-			field = appendText(field[:0], v, cols[i].ct)
+			field = cells.appendText(field[:0], i)
 			if st.csv {
 				line = appendCSVField(line, field, st.delim)
 			} else {
@@ -75,7 +77,8 @@ func (ss *session) copyOut(ctx context.Context, st *stmt) (string, *pgError) {
 			}
 		}
 		line = append(line, '\n')
-		ss.be.Send(&pgproto3.CopyData{Data: line})
+		ss.copyData.Data = line
+		ss.be.Send(&ss.copyData) // encoded at once: reusable
 		n++
 		ss.pending += len(line) + 5
 		if ss.pending >= flushBytes {
@@ -110,11 +113,66 @@ func appendCopyText(dst, v []byte) []byte {
 // appendCSVField quotes a value for COPY's CSV format when it needs it (an
 // empty string is quoted to tell it from NULL).
 func appendCSVField(dst, v []byte, delim string) []byte {
-	s := string(v)
-	if s != "" && !strings.ContainsAny(s, delim+"\"\r\n") && s != `\.` {
+	if len(v) > 0 && !bytes.ContainsAny(v, "\"\r\n") && !bytes.Contains(v, []byte(delim)) && string(v) != `\.` {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')
-	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
+	for _, c := range v {
+		if c == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, c)
+	}
 	return append(dst, '"')
+}
+
+// textCells reads a result's rows and the text form of their values.
+type textCells interface {
+	next() error
+	null(col int) bool
+	appendText(buf []byte, col int) []byte
+}
+
+func textCellsOf(ss *session, rows driver.Rows, cols []column) textCells {
+	if r, ok := rows.(*duckc.Rows); ok {
+		types := r.Types()
+		enc := make([]cellEncoder, len(types))
+		for i, t := range types {
+			ct := colTypeFor(t.ID, t.Alias, t.Width, t.Scale)
+			if i < len(cols) {
+				ct = cols[i].ct
+			}
+			enc[i] = cellEncoderFor(t.ID, ct, pgtype.TextFormatCode)
+		}
+		return &streamCells{ss: ss, r: r, enc: enc}
+	}
+	return &driverCells{rows: rows, cols: cols, dest: make([]driver.Value, len(cols))}
+}
+
+// driverCells are the rows of a driver's result.
+type driverCells struct {
+	rows driver.Rows
+	cols []column
+	dest []driver.Value
+}
+
+func (d *driverCells) next() error       { return d.rows.Next(d.dest) }
+func (d *driverCells) null(col int) bool { return d.dest[col] == nil }
+func (d *driverCells) appendText(buf []byte, col int) []byte {
+	return appendText(buf, d.dest[col], d.cols[col].ct)
+}
+
+// streamCells are the rows of a streaming result, encoded from the vectors.
+type streamCells struct {
+	ss  *session
+	r   *duckc.Rows
+	enc []cellEncoder
+}
+
+func (s *streamCells) next() error       { return s.r.Advance() }
+func (s *streamCells) null(col int) bool { return s.r.Null(col) }
+func (s *streamCells) appendText(buf []byte, col int) []byte {
+	// Text encoders do not fail.
+	out, _ := s.enc[col](s.ss, buf, s.r, col)
+	return out
 }

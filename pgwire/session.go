@@ -77,6 +77,7 @@ type session struct {
 	rowBuf      []byte
 	rowVals     [][]byte
 	dataRow     pgproto3.DataRow
+	copyData    pgproto3.CopyData
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // of the running query, nil if none
