@@ -9,7 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"tapdb/internal/duckc"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // Env is what Run may touch.
@@ -93,25 +96,45 @@ func Run(ctx context.Context, env Env, o *Options) error {
 
 // eachRow runs query and calls row with each result row. It reads the
 // driver's rows directly, without database/sql's per-value copies and
-// conversions: row may not keep vals (nor a []byte in it) after it returns.
+// conversions, and streams a local store's result from DuckDB (duckc)
+// rather than have the driver materialise it: row may not keep vals (nor
+// a []byte in it) after it returns.
 func eachRow(ctx context.Context, db *sql.DB, query string, args []any, row func(vals []any) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
+	connID, idErr := duckdb.ConnId(conn)
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
 	return conn.Raw(func(dc any) error {
-		qc, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return fmt.Errorf("database driver %T cannot run queries directly", dc)
+		var rows driver.Rows
+		if ddc, ok := dc.(*duckdb.Conn); ok && idErr == nil {
+			if native, err := duckc.Of(ddc, connID); err == nil {
+				stmt, err := native.Prepare(query)
+				if err != nil {
+					return fmt.Errorf("query: %w", err)
+				}
+				defer stmt.Close()
+				if stmt.Decodable() {
+					if rows, err = stmt.Query(ctx, named); err != nil {
+						return fmt.Errorf("query: %w", err)
+					}
+				}
+			}
 		}
-		named := make([]driver.NamedValue, len(args))
-		for i, a := range args {
-			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-		}
-		rows, err := qc.QueryContext(ctx, query, named)
-		if err != nil {
-			return fmt.Errorf("query: %w", err)
+		if rows == nil {
+			qc, ok := dc.(driver.QueryerContext)
+			if !ok {
+				return fmt.Errorf("database driver %T cannot run queries directly", dc)
+			}
+			var err error
+			if rows, err = qc.QueryContext(ctx, query, named); err != nil {
+				return fmt.Errorf("query: %w", err)
+			}
 		}
 		defer rows.Close()
 		dvals := make([]driver.Value, len(rows.Columns()))
