@@ -59,10 +59,17 @@
 //
 // # Results
 //
-// Rows are encoded as they are read from the driver and the output buffer is
-// flushed every 64 KiB. Note that duckdb-go materialises a query's result
-// inside DuckDB before the first row is read; the server itself never holds
-// more than one row.
+// Queries are prepared and run through DuckDB's C API (tapdb/internal/duckc)
+// on the session's own connection, so results stream: DuckDB computes the
+// next chunk of 2048 rows as the server sends the previous one, and neither
+// holds the whole result. Common types (booleans, integers, floats, text,
+// timestamps) are encoded from the vectors' memory straight into DataRows
+// and COPY lines; others are decoded to Go values first. The output buffer is
+// flushed every 64 KiB. DuckDB closes a streaming result when its
+// connection runs anything else, so a portal or cursor still open then has
+// the rest of its result read into memory first (session.settle). Result
+// types duckc does not decode (MAP, UNION, BIT, TIMETZ, BIGNUM) go through
+// duckdb-go, which materialises the result inside DuckDB.
 //
 // # Catalog compatibility
 //

@@ -294,3 +294,41 @@ func TestLazy(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkTrivialQuery measures one execution of a prepared trivial
+// query, read to its end.
+func BenchmarkTrivialQuery(b *testing.B) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	sc, err := db.Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sc.Close()
+	id, _ := duckdb.ConnId(sc)
+	sc.Raw(func(x any) error {
+		c, err := Of(x.(*duckdb.Conn), id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := c.Prepare("select 1+0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		dest := make([]driver.Value, 1)
+		for b.Loop() {
+			r, err := s.Query(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for r.Next(dest) == nil {
+			}
+		}
+		return nil
+	})
+}
