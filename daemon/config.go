@@ -13,6 +13,7 @@ import (
 	"tapdb/ingest/flow"
 	"tapdb/ingest/live"
 	"tapdb/ingest/netflow"
+	"tapdb/pgwire"
 )
 
 // Config is the daemon's whole configuration. Each field's toml tag is both
@@ -40,6 +41,7 @@ type Config struct {
 	MaxConns     int      `toml:"max-conns"`
 	QueryTimeout Duration `toml:"query-timeout"`
 	IdleTimeout  Duration `toml:"idle-timeout"`
+	ConnMemory   Size     `toml:"conn-memory-limit"`
 
 	// Live capture.
 	Interfaces []string `toml:"interface"`
@@ -85,7 +87,7 @@ func Default() Config {
 		Partition: "day", Batch: 4 * 122880, Commit: Duration(time.Second),
 		RetainAt: Duration(time.Hour), Retry: Duration(10 * time.Second),
 		Listen: "127.0.0.1:5433", Users: "tapdb.users", MaxConns: 64,
-		QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour),
+		QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour), ConnMemory: Size(pgwire.DefaultConnMemoryLimit),
 		Snaplen: 65535, Promisc: true, RingMB: 32,
 		UDPBuffer: 8 << 20, PairWindow: Duration(netflow.DefaultPairWindow), TemplateTimeout: Duration(netflow.DefaultTemplateTimeout),
 		Srcid:            host,
@@ -135,6 +137,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	integer(&c.MaxConns, "max-conns", "most concurrent sessions (SQLSTATE 53300 past it)")
 	dur(&c.QueryTimeout, "query-timeout", "cancel a statement running longer (0: no limit)")
 	dur(&c.IdleTimeout, "idle-timeout", "close a session idle longer (0: no limit)")
+	fs.Var(&c.ConnMemory, "conn-memory-limit", "most memory a session may hold for results kept while it runs other statements, e.g. 128MiB (SQLSTATE 53200 past it; 0: no limit)")
 
 	iv := &listValue{p: &c.Interfaces}
 	fs.Var(iv, "interface", "network interface to capture on (repeatable)")

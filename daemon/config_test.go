@@ -171,6 +171,38 @@ func TestParseAge(t *testing.T) {
 	}
 }
 
+func TestParseSize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		bad  bool
+	}{
+		{"256MB", 256e6, false},
+		{"128MiB", 128 << 20, false},
+		{"1.5 GiB", 3 << 29, false},
+		{"4gb", 4e9, false},
+		{"1000", 1000, false},
+		{"0", 0, false},
+		{"", 0, true},
+		{"MB", 0, true},
+		{"-1MB", 0, true},
+		{"3 parsecs", 0, true},
+		{"99999999TB", 0, true},
+	} {
+		got, err := ParseSize(tc.in)
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("ParseSize(%q) = %v, %v", tc.in, got, err)
+		}
+	}
+	for _, s := range []Size{0, 1000, 128 << 20, 3 << 30} {
+		b, _ := s.MarshalText()
+		var back Size
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Errorf("Size %d printed as %q reads back as %d, %v", s, b, back, err)
+		}
+	}
+}
+
 // normalize makes empty lists nil, as the printed [] and a missing list
 // mean the same.
 func normalize(c Config) Config {

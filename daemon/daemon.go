@@ -156,7 +156,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 	allow, _ := cfg.AllowPrefixes()
 	d.pg, err = pgwire.New(pgwire.Config{
 		Listen: cfg.Listen, Users: cfg.Users, Trust: cfg.Trust, MaxConns: cfg.MaxConns,
-		QueryTimeout: time.Duration(cfg.QueryTimeout), IdleTimeout: time.Duration(cfg.IdleTimeout), Logger: log,
+		QueryTimeout: time.Duration(cfg.QueryTimeout), IdleTimeout: time.Duration(cfg.IdleTimeout),
+		ConnMemoryLimit: int64(cfg.ConnMemory), Logger: log,
 	}, st.DB())
 	if err != nil {
 		return err

@@ -83,3 +83,60 @@ func ParseAge(s string) (time.Duration, error) {
 	}
 	return time.Duration(n) * u, nil
 }
+
+// Size is an amount of memory written as text: a number of bytes with an
+// optional unit, decimal (KB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB), as
+// DuckDB's memory_limit takes it ("256MB", "1GiB"); "0" means no limit.
+type Size int64
+
+func (s Size) MarshalText() ([]byte, error) { return []byte(s.text()), nil }
+
+func (s *Size) UnmarshalText(b []byte) error {
+	v, err := ParseSize(string(b))
+	if err != nil {
+		return err
+	}
+	*s = Size(v)
+	return nil
+}
+
+func (s *Size) String() string { return s.text() }
+func (s *Size) Set(v string) error {
+	return s.UnmarshalText([]byte(v))
+}
+
+func (s Size) text() string {
+	for _, u := range []struct {
+		name string
+		n    int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if s != 0 && int64(s)%u.n == 0 {
+			return strconv.FormatInt(int64(s)/u.n, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(int64(s), 10)
+}
+
+// ParseSize reads an amount of memory (see Size).
+func ParseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := s, ""
+	if i >= 0 {
+		num, unit = s[:i], strings.TrimSpace(s[i:])
+	}
+	n, err := strconv.ParseFloat(num, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("size %q: want a number of bytes and a unit, e.g. 256MB", s)
+	}
+	units := map[string]float64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+	u, ok := units[strings.ToLower(unit)]
+	if !ok {
+		return 0, fmt.Errorf("size %q: unknown unit %q (KB, MB, GB, TB, KiB, MiB, GiB, TiB)", s, unit)
+	}
+	if n*u > 1<<62 {
+		return 0, fmt.Errorf("size %q: too large", s)
+	}
+	return int64(n * u), nil
+}

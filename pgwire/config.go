@@ -20,6 +20,9 @@ const (
 	TLSRequired
 )
 
+// DefaultConnMemoryLimit is Config.ConnMemoryLimit's default.
+const DefaultConnMemoryLimit = 128 << 20
+
 // Config configures a Server. The zero value of every field but Users or
 // Trust is usable.
 type Config struct {
@@ -43,6 +46,14 @@ type Config struct {
 	// IdleTimeout closes a session waiting for a client message longer
 	// (0: no limit).
 	IdleTimeout time.Duration
+	// ConnMemoryLimit bounds, in bytes, the memory one session may hold
+	// for results it keeps (default DefaultConnMemoryLimit; negative: no
+	// limit). A streaming result that a portal or cursor has not finished
+	// is read into memory when the session runs another statement (DuckDB
+	// closes it otherwise); past the limit its reader gets SQLSTATE 53200.
+	// Query execution itself is bounded by DuckDB's memory_limit, which
+	// holds for all sessions together.
+	ConnMemoryLimit int64
 	// StartupTimeout bounds the handshake and authentication (default 30s).
 	StartupTimeout time.Duration
 	// AuthFailDelay is waited before answering a failed login (default 1s,
@@ -65,6 +76,9 @@ func (c *Config) withDefaults() Config {
 	d := *c
 	if d.MaxConns <= 0 {
 		d.MaxConns = 64
+	}
+	if d.ConnMemoryLimit == 0 {
+		d.ConnMemoryLimit = DefaultConnMemoryLimit
 	}
 	if d.StartupTimeout <= 0 {
 		d.StartupTimeout = 30 * time.Second

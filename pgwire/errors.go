@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"tapdb/internal/duckc"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -106,6 +107,13 @@ func toPGError(err error, ctxErr error, cause error) *pgError {
 			return newFatal(codeAdminShutdown, "terminating connection due to administrator command")
 		}
 		return newError(codeQueryCanceled, "canceling statement due to user request")
+	}
+	var le *duckc.BufferLimitError
+	if errors.As(err, &le) {
+		return &pgError{Severity: "ERROR", Code: codeOutOfMemory,
+			Message: "out of memory: " + le.Error(),
+			Detail:  "A portal or cursor was left open while the session ran another statement, so the rest of its result had to be kept.",
+			Hint:    "Read the result before running other statements, or raise conn-memory-limit."}
 	}
 	var de *duckdb.Error
 	if !errors.As(err, &de) {

@@ -321,3 +321,43 @@ func TestProtocolScripts(t *testing.T) {
 		})
 	}
 }
+
+// TestConnMemoryLimit leaves a cursor over a large result open while the
+// session runs another statement: the rest of the cursor's result must be
+// kept, and past Config.ConnMemoryLimit its reader gets 53200 after the
+// rows that fitted, while the session and the other statement go on.
+func TestConnMemoryLimit(t *testing.T) {
+	cfg := pgwireConfig()
+	cfg.ConnMemoryLimit = 1 << 20
+	_, addr := startServer(t, cfg, nil)
+	c := rawConnect(t, addr)
+	q := func(s string) *pgproto3.Query { return &pgproto3.Query{String: s} }
+	c.send(q("begin; declare big cursor for select range, repeat('x', 100) as pad from range(1000000); " +
+		"declare small cursor for select range from range(10); fetch 1 from big; fetch 1 from small"))
+	c.recvUntilReady()
+	c.send(q("select 42"))
+	if got := c.recvUntilReady(); !reflect.DeepEqual(got, []string{"RowDescription ?column?:23", "DataRow 42", "CommandComplete SELECT 1", "ReadyForQuery T"}) {
+		t.Fatalf("select 42 beside the open cursors: %q", got)
+	}
+	c.send(q("fetch all from small"))
+	if got := c.recvUntilReady(); len(got) != 12 || got[len(got)-2] != "CommandComplete FETCH 9" {
+		t.Fatalf("fetch all from small: %q", got)
+	}
+	c.send(q("fetch all from big"))
+	got := c.recvUntilReady()
+	rows := 0
+	for _, m := range got {
+		if strings.HasPrefix(m, "DataRow ") {
+			rows++
+		}
+	}
+	if rows == 0 || rows > 20000 || got[len(got)-2] != "ErrorResponse 53200" {
+		t.Fatalf("fetch all from big: %d rows, ending %q; want some rows, then 53200", rows, got[max(0, len(got)-2):])
+	}
+	c.send(q("rollback"))
+	c.recvUntilReady()
+	c.send(q("select 7"))
+	if got := c.recvUntilReady(); got[1] != "DataRow 7" {
+		t.Fatalf("after the error: %q", got)
+	}
+}

@@ -147,10 +147,28 @@ func (ss *session) settle(ctx context.Context) {
 		return
 	}
 	ss.stream = nil
-	if r.Streaming() {
-		ss.log.Debug("buffering an open result before the next statement", "pid", ss.pid)
-		r.Buffer(ctx)
+	if !r.Streaming() {
+		return
 	}
+	limit := ss.srv.cfg.ConnMemoryLimit
+	if limit > 0 {
+		// What this session's other kept results hold counts too.
+		for _, p := range ss.portals {
+			if kr, ok := p.rows.(*duckc.Rows); ok && kr != r {
+				limit -= kr.Held()
+			}
+		}
+		for _, c := range ss.cursors {
+			if kr, ok := c.rows.(*duckc.Rows); ok && kr != r {
+				limit -= kr.Held()
+			}
+		}
+		limit = max(limit, 1)
+	} else {
+		limit = 0
+	}
+	r.Buffer(ctx, limit)
+	ss.log.Debug("kept an open result before the next statement", "pid", ss.pid, "bytes", r.Held())
 }
 
 // driver returns the duckdb-go connection, ready for a statement.

@@ -221,7 +221,7 @@ func TestStreams(t *testing.T) {
 		if err := r2.Next(dest); err != nil {
 			t.Fatal(err)
 		}
-		r2.Buffer(ctx)
+		r2.Buffer(ctx, 0)
 		if _, err := dc.ExecContext(ctx, "select 42", nil); err != nil {
 			t.Fatal(err)
 		}
@@ -330,5 +330,52 @@ func BenchmarkTrivialQuery(b *testing.B) {
 			}
 		}
 		return nil
+	})
+}
+
+// TestBufferLimit keeps what fits and then reports the limit.
+func TestBufferLimit(t *testing.T) {
+	withConn(t, func(c Conn, dc *duckdb.Conn) {
+		ctx := context.Background()
+		s, err := c.Prepare("select range, 'a string longer than twelve bytes ' || range from range(1000000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		r, err := s.Query(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const limit = 1 << 20
+		r.Buffer(ctx, limit)
+		if r.Held() == 0 || r.Held() > limit {
+			t.Fatalf("Held() = %d after Buffer with limit %d", r.Held(), limit)
+		}
+		if _, err := dc.ExecContext(ctx, "select 42", nil); err != nil {
+			t.Fatal(err)
+		}
+		dest := make([]driver.Value, 2)
+		n := 0
+		for {
+			err = r.Next(dest)
+			if err != nil {
+				break
+			}
+			if dest[0] != int64(n) {
+				t.Fatalf("row %d holds %v", n, dest[0])
+			}
+			n++
+		}
+		var le *BufferLimitError
+		if !errors.As(err, &le) || n == 0 || n >= 1000000 {
+			t.Fatalf("read %d rows, then %v; want some rows, then a BufferLimitError", n, err)
+		}
+		// Each row holds 8 + 16 + ~40 bytes: the estimate must be near.
+		if per := float64(limit) / float64(n); per < 40 || per > 120 {
+			t.Errorf("%.0f bytes per row estimated", per)
+		}
+		if r.Held() != 0 {
+			t.Errorf("Held() = %d after reading everything", r.Held())
+		}
 	})
 }

@@ -33,6 +33,8 @@ type Rows struct {
 	row      uint64            // the next row in it
 	cur      uint64            // the row Advance moved to
 	buffered []mapping.DataChunk
+	sizes    []int64 // of the buffered chunks
+	held     int64   // their sum
 	done     bool  // the result has no more chunks to fetch
 	err      error // the error that ended Buffer, returned after its rows
 	closed   bool
@@ -127,7 +129,8 @@ func (r *Rows) nextChunk() error {
 	var chunk mapping.DataChunk
 	if len(r.buffered) > 0 {
 		chunk = r.buffered[0]
-		r.buffered = r.buffered[1:]
+		r.held -= r.sizes[0]
+		r.buffered, r.sizes = r.buffered[1:], r.sizes[1:]
 	} else if r.err != nil {
 		return r.err
 	} else {
@@ -174,26 +177,41 @@ func (r *Rows) fetch() (mapping.DataChunk, error) {
 }
 
 // Buffer fetches the rest of the result into memory, so that the
-// connection may run other statements while these rows are still read. An
-// error that ends the result is returned by Next after the buffered rows.
-// ctx interrupts the reading.
-func (r *Rows) Buffer(ctx context.Context) {
+// connection may run other statements while these rows are still read,
+// holding at most limit bytes (see Held; 0: no limit). When the rest does
+// not fit, or reading it fails, Next returns the rows that were kept and
+// then the error (a *BufferLimitError, or DuckDB's). ctx interrupts the
+// reading.
+func (r *Rows) Buffer(ctx context.Context, limit int64) {
 	if r.closed || r.done {
 		return
 	}
 	r.ctx = ctx
 	for {
 		chunk, err := r.fetch()
-		if err != nil {
-			if err != io.EOF {
-				r.err = err
+		if err == nil {
+			size := chunkBytes(chunk, r.types)
+			if limit > 0 && r.held+size > limit {
+				mapping.DestroyDataChunk(&chunk)
+				err = &BufferLimitError{Limit: limit}
+			} else {
+				r.buffered = append(r.buffered, chunk)
+				r.sizes = append(r.sizes, size)
+				r.held += size
+				continue
 			}
-			mapping.DestroyResult(&r.res)
-			return
 		}
-		r.buffered = append(r.buffered, chunk)
+		if err != io.EOF {
+			r.err = err
+		}
+		r.done = true
+		mapping.DestroyResult(&r.res)
+		return
 	}
 }
+
+// Held is the memory Buffer holds for rows not read yet, in bytes.
+func (r *Rows) Held() int64 { return r.held }
 
 // Streaming reports whether the result still depends on its connection.
 func (r *Rows) Streaming() bool { return !r.closed && !r.done }
@@ -208,7 +226,7 @@ func (r *Rows) Close() error {
 	for i := range r.buffered {
 		mapping.DestroyDataChunk(&r.buffered[i])
 	}
-	r.buffered = nil
+	r.buffered, r.sizes, r.held = nil, nil, 0
 	mapping.DestroyResult(&r.res)
 	if r.stmt != nil && r.stmt.rows == r {
 		r.stmt.rows = nil
