@@ -35,8 +35,8 @@ type Rows struct {
 	buffered []mapping.DataChunk
 	sizes    []int64 // of the buffered chunks
 	held     int64   // their sum
-	done     bool  // the result has no more chunks to fetch
-	err      error // the error that ended Buffer, returned after its rows
+	done     bool    // the result has no more chunks to fetch
+	err      error   // the error that ended Buffer, returned after its rows
 	closed   bool
 }
 
