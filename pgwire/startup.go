@@ -79,7 +79,7 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	defer s.unregister(ss)
 	log.Info("session started", "user", user, "database", startup.Parameters["database"], "pid", ss.pid, "tls", isTLS)
 
-	connID, idErr := duckdb.ConnId(sqlConn)
+	connID, idErr := duckc.IDOf(sqlConn)
 	err = sqlConn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {

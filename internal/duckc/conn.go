@@ -2,6 +2,7 @@ package duckc
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"unsafe"
@@ -48,6 +49,22 @@ func Of(dc *duckdb.Conn, id uint64) (Conn, error) {
 		return Conn{}, fmt.Errorf("%w: connection id %d, want %d", ErrLayout, got, id)
 	}
 	return Conn{c: m.conn}, nil
+}
+
+// IDOf is the connection id of c (duckdb.ConnId), or an error when c is
+// not a DuckDB connection (duckdb.ConnId panics then).
+func IDOf(c *sql.Conn) (uint64, error) {
+	var isDuck bool
+	if err := c.Raw(func(dc any) error {
+		_, isDuck = dc.(*duckdb.Conn)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	if !isDuck {
+		return 0, errors.New("duckc: not a DuckDB connection")
+	}
+	return duckdb.ConnId(c)
 }
 
 // Interrupt stops the statement running on the connection, from any

@@ -105,7 +105,7 @@ func eachRow(ctx context.Context, db *sql.DB, query string, args []any, row func
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
-	connID, idErr := duckdb.ConnId(conn)
+	connID, idErr := duckc.IDOf(conn)
 	named := make([]driver.NamedValue, len(args))
 	for i, a := range args {
 		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
