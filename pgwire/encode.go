@@ -107,8 +107,13 @@ func appendNested(buf []byte, v any) []byte {
 		return append(buf, b...)
 	case string:
 		return append(buf, x...)
-	default:
+	case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64,
+		[]byte, time.Time, duckdb.Interval, *big.Int, duckdb.Decimal, duckdb.UUID:
 		return appendText(buf, v, colType{oid: oidText})
+	default:
+		// Types appendText does not know (duckdb.OrderedMap, duckdb.Union,
+		// …): their Go form. Never appendText, which would come back here.
+		return fmt.Append(buf, v)
 	}
 }
 

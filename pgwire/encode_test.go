@@ -80,3 +80,16 @@ func TestTypeParams(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestAppendTextUnknownTypes: values of types appendText does not know
+// end in their Go form, not in endless recursion (a MAP once overflowed
+// the server's stack).
+func TestAppendTextUnknownTypes(t *testing.T) {
+	var m duckdb.OrderedMap
+	m.Set(int32(1), "a")
+	for _, v := range []any{m, duckdb.Union{Tag: "k", Value: "x"}, struct{ A int }{1}, []any{m}} {
+		if got := appendText(nil, v, colType{oid: oidText}); len(got) == 0 {
+			t.Errorf("appendText(%#v) is empty", v)
+		}
+	}
+}

@@ -154,9 +154,21 @@ func (ss *session) prepareText(ctx context.Context, sql string) (*dstmt, []colum
 	if err != nil {
 		return nil, nil, withPosition(toPGError(err, ctx.Err(), context.Cause(ctx)), err, sql)
 	}
-	if !n.Decodable() {
+	if !n.Decodable() && resolved(n.Columns()) {
+		// Columns of types PostgreSQL has no counterpart for (MAP, UNION,
+		// BIT, TIMETZ, BIGNUM, or nested types holding them) are sent as
+		// text: DuckDB renders them. (A column whose type depends on an
+		// untyped parameter is known only after Bind.)
+		text := asTextColumns(sql, n.Columns())
 		n.Close()
-		return ss.prepareDriver(ctx, sql)
+		if n, err = ss.native.Prepare(text); err != nil {
+			return nil, nil, toPGError(err, ctx.Err(), context.Cause(ctx))
+		}
+		if !n.Decodable() {
+			n.Close()
+			return nil, nil, newError(codeFeatureNotSupported, "a result column's type cannot be sent")
+		}
+		ss.log.Debug("columns sent as DuckDB's text", "pid", ss.pid, "sql", text)
 	}
 	d := &dstmt{ss: ss, n: n}
 	if e := checkStatementType(n.StatementType()); e != nil {
@@ -170,8 +182,39 @@ func (ss *session) prepareText(ctx context.Context, sql string) (*dstmt, []colum
 	return d, cols, nil
 }
 
-// prepareDriver prepares a query through duckdb-go, for results duckc
-// cannot decode.
+// resolved reports whether every column's type is known before execution.
+func resolved(cols []duckc.Column) bool {
+	for _, c := range cols {
+		if c.Type.ID == duckdb.TYPE_INVALID || c.Type.ID == duckdb.TYPE_ANY {
+			return false
+		}
+	}
+	return true
+}
+
+// asTextColumns wraps a query so that its columns of types duckc cannot
+// decode come out as DuckDB's text for them. Columns are referred to by
+// position (#n), so duplicate or odd names do not matter, and keep their
+// names.
+func asTextColumns(sql string, cols []duckc.Column) string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		ref := "#" + strconv.Itoa(i+1)
+		if !c.Type.Decodable() {
+			ref = "CAST(" + ref + " AS VARCHAR)"
+		}
+		b.WriteString(ref + " AS " + quoteIdent(c.Name))
+	}
+	b.WriteString(" FROM (" + sql + "\n) AS tapdb_text")
+	return b.String()
+}
+
+// prepareDriver prepares a query through duckdb-go, for a session whose
+// connection duckc could not reach.
 func (ss *session) prepareDriver(ctx context.Context, sql string) (*dstmt, []column, *pgError) {
 	s, err := ss.driver(ctx).Prepare(sql)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"tapdb/internal/duckc"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -394,8 +395,15 @@ func (ss *session) startPortal(ctx context.Context, p *portal) *pgError {
 	return nil
 }
 
-// columnsOf describes an executed result from the driver's type names.
+// columnsOf describes an executed result from its own column types.
 func columnsOf(rows driver.Rows) []column {
+	if r, ok := rows.(*duckc.Rows); ok {
+		cols := make([]column, len(r.Types()))
+		for i, t := range r.Types() {
+			cols[i] = column{name: r.Columns()[i], ct: colTypeOfNative(t)}
+		}
+		return cols
+	}
 	names := rows.Columns()
 	cols := make([]column, len(names))
 	tn, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)

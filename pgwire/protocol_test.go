@@ -302,6 +302,19 @@ func TestProtocolScripts(t *testing.T) {
 					"RowDescription range:20", "DataRow 2", "DataRow 3", "CommandComplete FETCH 2", "ReadyForQuery T"}},
 			{send: []pgproto3.FrontendMessage{q("rollback")}, want: []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}},
 		}},
+		{"types without a PostgreSQL counterpart are DuckDB's text", []step{
+			{send: []pgproto3.FrontendMessage{q("select map([1, 2], ['a', 'b']) as m, '101'::bit as b, timetz '12:00:00+02' as t, " +
+				"union_value(k := 'x')::union(k varchar, n int) as u, [map([1], ['x'])] as lm, 1 as m;")},
+				want: []string{"RowDescription m:25,b:25,t:25,u:25,lm:25,m:23", "DataRow {1=a, 2=b},101,12:00:00+02,x,[{1=x}],1",
+					"CommandComplete SELECT 1", "ReadyForQuery I"}},
+			{send: []pgproto3.FrontendMessage{
+				&pgproto3.Parse{Query: "select map([$1::int], ['v']) as m order by 1 -- a comment"},
+				&pgproto3.Bind{Parameters: [][]byte{[]byte("7")}},
+				&pgproto3.Describe{ObjectType: 'P'},
+				&pgproto3.Execute{},
+				sync,
+			}, want: []string{"ParseComplete", "BindComplete", "RowDescription m:25", "DataRow {7=v}", "CommandComplete SELECT 1", "ReadyForQuery I"}},
+		}},
 		{"show and set", []step{
 			{send: []pgproto3.FrontendMessage{q("set application_name = 'grafana'; show application_name; show TimeZone")},
 				want: []string{"CommandComplete SET", "RowDescription application_name:25", "DataRow grafana", "CommandComplete SHOW",

@@ -16,7 +16,8 @@ type Stmt struct {
 	ps   mapping.PreparedStatement
 	cols []Column
 	// decodable is false when a result column has a type Rows cannot
-	// decode.
+	// decode, or one known only once parameters are bound (then Query
+	// reports the result's types that it cannot decode).
 	decodable bool
 	rows      *Rows // the open result, if any
 }
@@ -139,9 +140,6 @@ func (s *Stmt) bindTime(n mapping.IdxT, t time.Time) mapping.State {
 func (s *Stmt) Query(ctx context.Context, args []driver.NamedValue) (*Rows, error) {
 	if s.rows != nil {
 		s.rows.Close()
-	}
-	if !s.decodable {
-		return nil, errorOf("Not implemented Error: a result column's type cannot be streamed")
 	}
 	if err := s.bind(args); err != nil {
 		return nil, err

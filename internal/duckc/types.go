@@ -18,9 +18,13 @@ type Type struct {
 	// Fields are a STRUCT's fields.
 	Fields []Field
 
-	storage duckdb.Type // a DECIMAL's or ENUM's physical type
-	enum    []string    // an ENUM's dictionary
+	storage   duckdb.Type // a DECIMAL's or ENUM's physical type
+	enum      []string    // an ENUM's dictionary
+	decodable bool
 }
+
+// Decodable reports whether Rows can read values of the type.
+func (t Type) Decodable() bool { return t.decodable }
 
 // Field is a STRUCT field.
 type Field struct {
@@ -31,6 +35,7 @@ type Field struct {
 // typeOf describes a logical type; ok is false when Rows cannot decode it
 // (MAP, UNION, BIT, TIME WITH TIME ZONE, BIGNUM, …).
 func typeOf(lt mapping.LogicalType) (t Type, ok bool) {
+	defer func() { t.decodable = ok }()
 	t.ID = mapping.GetTypeId(lt)
 	t.Alias = mapping.LogicalTypeGetAlias(lt)
 	switch t.ID {
