@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,5 +151,57 @@ func TestParameterTypes(t *testing.T) {
 	}
 	if err := c.QueryRow(ctx, "select count(*) from flows where stime >= $1", pgx.QueryExecModeSimpleProtocol, ts).Scan(&n); err != nil || n != 3 {
 		t.Errorf("simple protocol parameters: %d, %v", n, err)
+	}
+}
+
+// TestEveryDuckDBType sends NULL and a value of every type DuckDB lists,
+// in both protocols: each query answers or fails cleanly, and the session
+// (and server) go on.
+func TestEveryDuckDBType(t *testing.T) {
+	_, addr := startServer(t, pgwireConfig(), nil)
+	c := connect(t, addr)
+	ctx := context.Background()
+	rows, err := c.Query(ctx, "select distinct logical_type from duckdb_types() where logical_type not in ('INVALID', 'ANY', 'UNKNOWN', 'USER', 'POINTER', 'TABLE', 'LAMBDA', 'AGGREGATE_STATE', 'VALIDITY', 'STRING_LITERAL', 'INTEGER_LITERAL', 'TEMPLATE', 'TYPE')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 20 {
+		t.Fatalf("duckdb_types() listed %d types: %v", len(names), names)
+	}
+	exotic := []string{"map([1, 2], ['a', 'b'])", "[map([1], [[1.5]])]", "{'a': [1], 'b': map {'k': 'v'}}",
+		"union_value(k := 'x')::union(k varchar, n int)", "'1010'::bit", "timetz '01:02:03+04'", "[1, 2]::integer[2]",
+		"'a'::enum('a', 'b')", "[[date '2026-11-27']]", "{'u': uuid '123e4567-e89b-12d3-a456-426614174000', 'i': interval 1 day}"}
+	var queries []string
+	for _, n := range names {
+		queries = append(queries, "select null::"+n+" as v")
+	}
+	for _, e := range exotic {
+		queries = append(queries, "select "+e+" as v from range(3)")
+	}
+	for _, q := range queries {
+		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheDescribe} {
+			rows, err := c.Query(ctx, q, mode)
+			if err == nil {
+				for rows.Next() {
+					if _, err := rows.Values(); err != nil {
+						t.Errorf("%s (%v): decoding: %v", q, mode, err)
+						break
+					}
+				}
+				rows.Close()
+				err = rows.Err()
+			}
+			if err != nil && !strings.Contains(err.Error(), "SQLSTATE") {
+				t.Errorf("%s (%v): %v", q, mode, err)
+			}
+			var one int
+			if err := c.QueryRow(ctx, "select 1").Scan(&one); err != nil {
+				t.Fatalf("after %s (%v) the session is gone: %v", q, mode, err)
+			}
+		}
 	}
 }
