@@ -3,14 +3,11 @@ package pgwire
 import (
 	"bytes"
 	"context"
-	"database/sql/driver"
 	"errors"
 	"io"
 	"strconv"
-	"tapdb/internal/duckc"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // copyOut runs COPY … TO STDOUT in the text or CSV format.
@@ -43,7 +40,7 @@ func (ss *session) copyOut(ctx context.Context, st *stmt) (string, *pgError) {
 		line = append(line, '\n')
 		ss.be.Send(&pgproto3.CopyData{Data: line})
 	}
-	cells := textCellsOf(ss, rows, cols)
+	cells := ss.cellsOf(rows, cols, nil)
 	var field []byte
 	var n int64
 	for {
@@ -69,7 +66,9 @@ func (ss *session) copyOut(ctx context.Context, st *stmt) (string, *pgError) {
 				}
 				continue
 			}
-			field = cells.appendText(field[:0], i)
+			if field, err = cells.encode(field[:0], i); err != nil {
+				return "", toPGError(err, ctx.Err(), context.Cause(ctx))
+			}
 			if st.csv {
 				line = appendCSVField(line, field, st.delim)
 			} else {
@@ -124,55 +123,4 @@ func appendCSVField(dst, v []byte, delim string) []byte {
 		dst = append(dst, c)
 	}
 	return append(dst, '"')
-}
-
-// textCells reads a result's rows and the text form of their values.
-type textCells interface {
-	next() error
-	null(col int) bool
-	appendText(buf []byte, col int) []byte
-}
-
-func textCellsOf(ss *session, rows driver.Rows, cols []column) textCells {
-	if r, ok := rows.(*duckc.Rows); ok {
-		types := r.Types()
-		enc := make([]cellEncoder, len(types))
-		for i, t := range types {
-			ct := colTypeFor(t.ID, t.Alias, t.Width, t.Scale)
-			if i < len(cols) {
-				ct = cols[i].ct
-			}
-			enc[i] = cellEncoderFor(t.ID, ct, pgtype.TextFormatCode)
-		}
-		return &streamCells{ss: ss, r: r, enc: enc}
-	}
-	return &driverCells{rows: rows, cols: cols, dest: make([]driver.Value, len(cols))}
-}
-
-// driverCells are the rows of a driver's result.
-type driverCells struct {
-	rows driver.Rows
-	cols []column
-	dest []driver.Value
-}
-
-func (d *driverCells) next() error       { return d.rows.Next(d.dest) }
-func (d *driverCells) null(col int) bool { return d.dest[col] == nil }
-func (d *driverCells) appendText(buf []byte, col int) []byte {
-	return appendText(buf, d.dest[col], d.cols[col].ct)
-}
-
-// streamCells are the rows of a streaming result, encoded from the vectors.
-type streamCells struct {
-	ss  *session
-	r   *duckc.Rows
-	enc []cellEncoder
-}
-
-func (s *streamCells) next() error       { return s.r.Advance() }
-func (s *streamCells) null(col int) bool { return s.r.Null(col) }
-func (s *streamCells) appendText(buf []byte, col int) []byte {
-	// Text encoders do not fail.
-	out, _ := s.enc[col](s.ss, buf, s.r, col)
-	return out
 }

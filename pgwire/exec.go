@@ -309,13 +309,11 @@ func checkFormats(cols []column, formats []int16) *pgError {
 // sendRows reads up to limit rows (0: all) and sends them as DataRows. It
 // reports the rows sent and whether the result has more.
 func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column, formats []int16, limit int64) (int64, bool, error) {
-	if r, ok := rows.(*duckc.Rows); ok {
-		return ss.sendStream(ctx, r, cols, formats, limit)
-	}
 	if n := len(rows.Columns()); n != len(cols) {
 		return 0, false, newError(codeFeatureNotSupported, "result has %d columns but %d were described: give the parameters' types", n, len(cols))
 	}
-	dest := make([]driver.Value, len(cols))
+	setRowsContext(rows, ctx)
+	cells := ss.cellsOf(rows, cols, formats)
 	if cap(ss.rowVals) < len(cols) {
 		ss.rowVals = make([][]byte, len(cols))
 	}
@@ -331,27 +329,22 @@ func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column
 				return n, false, err
 			}
 		}
-		if err := rows.Next(dest); err != nil {
+		if err := cells.next(); err != nil {
 			if errors.Is(err, io.EOF) {
 				return n, false, nil
 			}
 			return n, false, err
 		}
 		buf := ss.rowBuf[:0]
-		for i, v := range dest {
-			if v == nil {
+		for i := range cols {
+			if cells.null(i) {
 				spans[i] = [2]int{-1, -1}
 				continue
 			}
 			start := len(buf)
-			if formatOf(formats, i) == pgtype.BinaryFormatCode {
-				var err error
-				buf, err = appendBinary(ss.types, buf, v, cols[i].ct)
-				if err != nil {
-					return n, false, err
-				}
-			} else {
-				buf = appendText(buf, v, cols[i].ct)
+			var err error
+			if buf, err = cells.encode(buf, i); err != nil {
+				return n, false, err
 			}
 			spans[i] = [2]int{start, len(buf)}
 		}

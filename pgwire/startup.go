@@ -79,21 +79,14 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	defer s.unregister(ss)
 	log.Info("session started", "user", user, "database", startup.Parameters["database"], "pid", ss.pid, "tls", isTLS)
 
-	connID, idErr := duckc.IDOf(sqlConn)
-	err = sqlConn.Raw(func(dc any) error {
-		c, ok := dc.(*duckdb.Conn)
-		if !ok {
-			return fmt.Errorf("database driver is %T, not DuckDB", dc)
+	err = duckc.Raw(sqlConn, func(dv any, dc *duckdb.Conn, native *duckc.Conn, why error) error {
+		if dc == nil {
+			return fmt.Errorf("database driver is %T, not DuckDB", dv)
 		}
-		var native *duckc.Conn
-		if idErr == nil {
-			if nc, err := duckc.Of(c, connID); err == nil {
-				native = &nc
-			} else {
-				log.Warn("results will be materialised, not streamed", "err", err)
-			}
+		if native == nil {
+			log.Warn("results will be materialised, not streamed", "err", why)
 		}
-		return ss.run(ctx, c, native)
+		return ss.run(ctx, dc, native)
 	})
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, net.ErrClosed) {
 		log.Info("session ended", "pid", ss.pid, "err", err)

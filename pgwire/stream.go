@@ -1,10 +1,8 @@
 package pgwire
 
 import (
-	"context"
+	"database/sql/driver"
 	"encoding/binary"
-	"errors"
-	"io"
 	"math"
 	"strconv"
 	"time"
@@ -147,70 +145,64 @@ func intEncoder(get func(*duckc.Rows, int) int64, ct colType, bin bool) cellEnco
 	}
 }
 
-// sendStream is sendRows for a streaming result: it reads up to limit rows
-// (0: all), sends them as DataRows, and reports the rows sent and whether
-// the result has more.
-func (ss *session) sendStream(ctx context.Context, rows *duckc.Rows, cols []column, formats []int16, limit int64) (int64, bool, error) {
-	types := rows.Types()
-	if len(types) != len(cols) {
-		return 0, false, newError(codeFeatureNotSupported, "result has %d columns but %d were described: give the parameters' types", len(types), len(cols))
+// cells reads a result row by row and encodes the current row's values.
+type cells interface {
+	next() error
+	null(col int) bool
+	// encode appends the value of column col, which is not NULL.
+	encode(buf []byte, col int) ([]byte, error)
+}
+
+// cellsOf reads rows, encoding column i in formats' format for it (see
+// formatOf; nil: all text).
+func (ss *session) cellsOf(rows driver.Rows, cols []column, formats []int16) cells {
+	if r, ok := rows.(*duckc.Rows); ok {
+		types := r.Types()
+		enc := make([]cellEncoder, len(types))
+		for i, t := range types {
+			ct := colTypeOfNative(t)
+			if i < len(cols) {
+				ct = cols[i].ct
+			}
+			enc[i] = cellEncoderFor(t.ID, ct, formatOf(formats, i))
+		}
+		return &streamCells{ss: ss, r: r, enc: enc}
 	}
-	rows.SetContext(ctx)
-	enc := make([]cellEncoder, len(cols))
+	bin := make([]bool, len(cols))
 	for i := range cols {
-		enc[i] = cellEncoderFor(types[i].ID, cols[i].ct, formatOf(formats, i))
+		bin[i] = formatOf(formats, i) == pgtype.BinaryFormatCode
 	}
-	if cap(ss.rowVals) < len(cols) {
-		ss.rowVals = make([][]byte, len(cols))
+	return &driverCells{ss: ss, rows: rows, cols: cols, bin: bin, dest: make([]driver.Value, len(cols))}
+}
+
+// streamCells are the rows of a streaming result, encoded from the vectors.
+type streamCells struct {
+	ss  *session
+	r   *duckc.Rows
+	enc []cellEncoder
+}
+
+func (s *streamCells) next() error       { return s.r.Advance() }
+func (s *streamCells) null(col int) bool { return s.r.Null(col) }
+func (s *streamCells) encode(buf []byte, col int) ([]byte, error) {
+	return s.enc[col](s.ss, buf, s.r, col)
+}
+
+// driverCells are the rows of a driver's result (or a kept one), encoded
+// from their Go values.
+type driverCells struct {
+	ss   *session
+	rows driver.Rows
+	cols []column
+	bin  []bool
+	dest []driver.Value
+}
+
+func (d *driverCells) next() error       { return d.rows.Next(d.dest) }
+func (d *driverCells) null(col int) bool { return d.dest[col] == nil }
+func (d *driverCells) encode(buf []byte, col int) ([]byte, error) {
+	if d.bin[col] {
+		return appendBinary(d.ss.types, buf, d.dest[col], d.cols[col].ct)
 	}
-	if ss.rowBuf == nil {
-		ss.rowBuf = make([]byte, 0, 4096)
-	}
-	vals := ss.rowVals[:len(cols)]
-	spans := make([][2]int, len(cols))
-	var n int64
-	for limit == 0 || n < limit {
-		if n&1023 == 1023 {
-			if err := ctx.Err(); err != nil {
-				return n, false, err
-			}
-		}
-		if err := rows.Advance(); err != nil {
-			if errors.Is(err, io.EOF) {
-				return n, false, nil
-			}
-			return n, false, err
-		}
-		buf := ss.rowBuf[:0]
-		for i, e := range enc {
-			if rows.Null(i) {
-				spans[i] = [2]int{-1, -1}
-				continue
-			}
-			start := len(buf)
-			var err error
-			if buf, err = e(ss, buf, rows, i); err != nil {
-				return n, false, err
-			}
-			spans[i] = [2]int{start, len(buf)}
-		}
-		for i, sp := range spans {
-			if sp[0] < 0 {
-				vals[i] = nil
-			} else {
-				vals[i] = buf[sp[0]:sp[1]:sp[1]]
-			}
-		}
-		ss.rowBuf = buf
-		ss.dataRow.Values = vals
-		ss.be.Send(&ss.dataRow) // encoded at once: reusable
-		n++
-		ss.pending += len(buf) + 4*len(vals) + 7
-		if ss.pending >= flushBytes {
-			if err := ss.flush(); err != nil {
-				return n, false, err
-			}
-		}
-	}
-	return n, true, nil
+	return appendText(buf, d.dest[col], d.cols[col].ct), nil
 }

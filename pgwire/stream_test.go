@@ -42,15 +42,10 @@ newline', 'üñí', null::varchar`,
 		t.Fatal(err)
 	}
 	defer sc.Close()
-	id, err := duckdb.ConnId(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ss := &session{types: pgtype.NewMap()}
-	err = sc.Raw(func(x any) error {
-		c, err := duckc.Of(x.(*duckdb.Conn), id)
-		if err != nil {
-			return err
+	err = duckc.Raw(sc, func(_ any, _ *duckdb.Conn, c *duckc.Conn, why error) error {
+		if c == nil {
+			return why
 		}
 		for _, q := range queries {
 			s, err := c.Prepare(q)

@@ -51,20 +51,34 @@ func Of(dc *duckdb.Conn, id uint64) (Conn, error) {
 	return Conn{c: m.conn}, nil
 }
 
-// IDOf is the connection id of c (duckdb.ConnId), or an error when c is
-// not a DuckDB connection (duckdb.ConnId panics then).
-func IDOf(c *sql.Conn) (uint64, error) {
+// Raw runs f on c's driver connection, as sql.Conn.Raw does: dc is that
+// connection if it is DuckDB's (nil otherwise, with dv the driver's), and
+// native its C API handle, or nil with why saying why not.
+func Raw(c *sql.Conn, f func(dv any, dc *duckdb.Conn, native *Conn, why error) error) error {
 	var isDuck bool
-	if err := c.Raw(func(dc any) error {
-		_, isDuck = dc.(*duckdb.Conn)
+	if err := c.Raw(func(dv any) error {
+		_, isDuck = dv.(*duckdb.Conn)
 		return nil
 	}); err != nil {
-		return 0, err
+		return err
 	}
-	if !isDuck {
-		return 0, errors.New("duckc: not a DuckDB connection")
+	var id uint64
+	idErr := errors.New("duckc: not a DuckDB connection")
+	if isDuck {
+		// duckdb.ConnId panics on another driver's connection.
+		id, idErr = duckdb.ConnId(c)
 	}
-	return duckdb.ConnId(c)
+	return c.Raw(func(dv any) error {
+		dc, _ := dv.(*duckdb.Conn)
+		if dc == nil || idErr != nil {
+			return f(dv, dc, nil, idErr)
+		}
+		native, err := Of(dc, id)
+		if err != nil {
+			return f(dv, dc, nil, err)
+		}
+		return f(dv, dc, &native, nil)
+	})
 }
 
 // Interrupt stops the statement running on the connection, from any

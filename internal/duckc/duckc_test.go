@@ -28,22 +28,32 @@ func withConn(t *testing.T, f func(c Conn, dc *duckdb.Conn)) {
 		t.Fatal(err)
 	}
 	defer sc.Close()
-	id, err := duckdb.ConnId(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = sc.Raw(func(x any) error {
-		dc := x.(*duckdb.Conn)
-		c, err := Of(dc, id)
-		if err != nil {
-			return err
+	err = Raw(sc, func(_ any, dc *duckdb.Conn, c *Conn, why error) error {
+		if c == nil {
+			return why
 		}
-		f(c, dc)
+		f(*c, dc)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// mustQuery prepares and runs q on c; the statement is closed when the
+// test ends.
+func mustQuery(t testing.TB, c Conn, q string) *Rows {
+	t.Helper()
+	s, err := c.Prepare(q)
+	if err != nil {
+		t.Fatalf("prepare %s: %v", q, err)
+	}
+	t.Cleanup(s.Close)
+	r, err := s.Query(context.Background(), nil)
+	if err != nil {
+		t.Fatalf("run %s: %v", q, err)
+	}
+	return r
 }
 
 func readAll(t *testing.T, r driver.Rows) [][]driver.Value {
@@ -173,15 +183,7 @@ func TestStreams(t *testing.T) {
 			t.Fatal(err)
 		}
 		const n = 30_000_000 // 240 MB of BIGINTs
-		s, err := c.Prepare("select i from range(30000000) t(i)")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		r, err := s.Query(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := mustQuery(t, c, "select i from range(30000000) t(i)")
 		dest := make([]driver.Value, 1)
 		var sum, count int64
 		for {
@@ -199,25 +201,14 @@ func TestStreams(t *testing.T) {
 			t.Fatalf("read %d rows summing to %d", count, sum)
 		}
 
-		r, err = s.Query(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r = mustQuery(t, c, "select i from range(30000000) t(i)")
 		for range 10 {
 			if err := r.Next(dest); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// A small result so Buffer's cost is bounded.
-		small, err := c.Prepare("select i from range(100000) t(i)")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer small.Close()
-		r2, err := small.Query(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r2 := mustQuery(t, c, "select i from range(100000) t(i)")
 		if err := r2.Next(dest); err != nil {
 			t.Fatal(err)
 		}
@@ -309,11 +300,9 @@ func BenchmarkTrivialQuery(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sc.Close()
-	id, _ := duckdb.ConnId(sc)
-	sc.Raw(func(x any) error {
-		c, err := Of(x.(*duckdb.Conn), id)
-		if err != nil {
-			b.Fatal(err)
+	Raw(sc, func(_ any, _ *duckdb.Conn, c *Conn, why error) error {
+		if c == nil {
+			b.Fatal(why)
 		}
 		s, err := c.Prepare("select 1+0")
 		if err != nil {
@@ -337,15 +326,7 @@ func BenchmarkTrivialQuery(b *testing.B) {
 func TestBufferLimit(t *testing.T) {
 	withConn(t, func(c Conn, dc *duckdb.Conn) {
 		ctx := context.Background()
-		s, err := c.Prepare("select range, 'a string longer than twelve bytes ' || range from range(1000000)")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		r, err := s.Query(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := mustQuery(t, c, "select range, 'a string longer than twelve bytes ' || range from range(1000000)")
 		const limit = 1 << 20
 		r.Buffer(ctx, limit)
 		if r.Held() == 0 || r.Held() > limit {
@@ -356,6 +337,7 @@ func TestBufferLimit(t *testing.T) {
 		}
 		dest := make([]driver.Value, 2)
 		n := 0
+		var err error
 		for {
 			err = r.Next(dest)
 			if err != nil {

@@ -105,31 +105,28 @@ func eachRow(ctx context.Context, db *sql.DB, query string, args []any, row func
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
-	connID, idErr := duckc.IDOf(conn)
 	named := make([]driver.NamedValue, len(args))
 	for i, a := range args {
 		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 	}
-	return conn.Raw(func(dc any) error {
+	return duckc.Raw(conn, func(dv any, _ *duckdb.Conn, native *duckc.Conn, _ error) error {
 		var rows driver.Rows
-		if ddc, ok := dc.(*duckdb.Conn); ok && idErr == nil {
-			if native, err := duckc.Of(ddc, connID); err == nil {
-				stmt, err := native.Prepare(query)
-				if err != nil {
+		if native != nil {
+			stmt, err := native.Prepare(query)
+			if err != nil {
+				return fmt.Errorf("query: %w", err)
+			}
+			defer stmt.Close()
+			if stmt.Decodable() {
+				if rows, err = stmt.Query(ctx, named); err != nil {
 					return fmt.Errorf("query: %w", err)
-				}
-				defer stmt.Close()
-				if stmt.Decodable() {
-					if rows, err = stmt.Query(ctx, named); err != nil {
-						return fmt.Errorf("query: %w", err)
-					}
 				}
 			}
 		}
 		if rows == nil {
-			qc, ok := dc.(driver.QueryerContext)
+			qc, ok := dv.(driver.QueryerContext)
 			if !ok {
-				return fmt.Errorf("database driver %T cannot run queries directly", dc)
+				return fmt.Errorf("database driver %T cannot run queries directly", dv)
 			}
 			var err error
 			if rows, err = qc.QueryContext(ctx, query, named); err != nil {
