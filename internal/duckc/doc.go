@@ -6,8 +6,12 @@
 // the first row can be read. The Postgres endpoint must send a
 // fifty-million-row result without holding it, so it prepares and runs its
 // queries here instead, on the very connection it holds through
-// database/sql (Of), so that transactions, temporary objects and settings
-// are shared between the two.
+// database/sql (Raw, Of), so that transactions, temporary objects and
+// settings are shared between the two. duckdb-go does not export that
+// connection's C handle: Of reads it from the driver's connection and
+// trusts it only after checking the connection id the driver does export,
+// so a duckdb-go with another layout is refused (callers then fall back to
+// the driver), never misread. ra reads local stores the same way.
 //
 // A connection has at most one streaming result at a time: DuckDB closes it
 // as soon as anything else runs on the connection (a prepare included).
