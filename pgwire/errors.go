@@ -7,10 +7,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"tapdb/internal/duckc"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"tapdb/internal/duckc"
 )
 
 // SQLSTATE codes the server sends.

@@ -9,12 +9,13 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"tapdb/internal/duckc"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"tapdb/internal/duckc"
 )
 
 // column describes one result column.

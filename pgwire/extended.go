@@ -4,10 +4,11 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
-	"tapdb/internal/duckc"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"tapdb/internal/duckc"
 )
 
 // Per-session limits on what a client may keep open: each holds DuckDB

@@ -9,12 +9,13 @@ import (
 	"net"
 	"os"
 	"sync"
-	"tapdb/internal/duckc"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"tapdb/internal/duckc"
 )
 
 // Causes of a cancelled query context.

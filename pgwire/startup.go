@@ -8,11 +8,12 @@ import (
 	"io"
 	"net"
 	"strings"
-	"tapdb/internal/duckc"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"tapdb/internal/duckc"
 )
 
 // handle runs one client connection from its first byte to its close.

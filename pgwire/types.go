@@ -3,10 +3,11 @@ package pgwire
 import (
 	"strconv"
 	"strings"
-	"tapdb/internal/duckc"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"tapdb/internal/duckc"
 )
 
 // PostgreSQL type OIDs the server reports (pg_type.oid).

@@ -9,10 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"tapdb/internal/duckc"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"tapdb/internal/duckc"
 )
 
 // Env is what Run may touch.
