@@ -88,10 +88,20 @@ func (c Conn) Interrupt() {
 }
 
 // watch interrupts the connection when ctx ends before the returned stop
-// is called.
-func (c Conn) watch(ctx context.Context) (stop func() bool) {
+// is called. stop returns only once an interrupt that started has been
+// made, so that it cannot land on the connection's next statement.
+func (c Conn) watch(ctx context.Context) (stop func()) {
 	if ctx.Done() == nil {
-		return func() bool { return true }
+		return func() {}
 	}
-	return context.AfterFunc(ctx, c.Interrupt)
+	done := make(chan struct{})
+	cancel := context.AfterFunc(ctx, func() {
+		c.Interrupt()
+		close(done)
+	})
+	return func() {
+		if !cancel() {
+			<-done
+		}
+	}
 }
