@@ -51,7 +51,9 @@ func (c Conn) Prepare(query string) (*Stmt, error) {
 // Columns describes the statement's result.
 func (s *Stmt) Columns() []Column { return s.cols }
 
-// Decodable reports whether Query can read every result column.
+// Decodable reports whether Rows can decode every result column, as far as
+// preparing tells (a column whose type depends on a parameter is known
+// only once Query ran).
 func (s *Stmt) Decodable() bool { return s.decodable }
 
 // StatementType is the kind of statement.
