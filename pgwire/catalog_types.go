@@ -68,16 +68,21 @@ func duckToPGOid(expr string) string {
 func typeCatalogSQL() []string {
 	var rows, names []string
 	for _, t := range pgTypeRows {
-		rows = append(rows, fmt.Sprintf("(%d, '%s', %d, '%s')", t.oid, t.name, t.length, t.category))
+		arr := arrayOIDs[t.oid]
+		rows = append(rows, fmt.Sprintf("(%d, '%s', %d, '%s', 0, %d)", t.oid, t.name, t.length, t.category, arr))
 		names = append(names, fmt.Sprintf("WHEN %d THEN '%s'", t.oid, t.sqlName))
+		if arr != 0 {
+			rows = append(rows, fmt.Sprintf("(%d, '_%s', -1, 'A', %d, 0)", arr, t.name, t.oid))
+			names = append(names, fmt.Sprintf("WHEN %d THEN '%s[]'", arr, t.sqlName))
+		}
 	}
 	return []string{
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_type AS SELECT oid::BIGINT AS oid, typname, 11::BIGINT AS typnamespace, 10::BIGINT AS typowner, " +
 			"typlen::SMALLINT AS typlen, typlen > 0 AS typbyval, 'b' AS typtype, typcategory, false AS typispreferred, true AS typisdefined, " +
-			"',' AS typdelim, 0::BIGINT AS typrelid, 0::BIGINT AS typelem, 0::BIGINT AS typarray, typname || 'in' AS typinput, " +
+			"',' AS typdelim, 0::BIGINT AS typrelid, typelem::BIGINT AS typelem, typarray::BIGINT AS typarray, typname || 'in' AS typinput, " +
 			"typname || 'out' AS typoutput, typname || 'recv' AS typreceive, typname || 'send' AS typsend, 'i' AS typalign, 'p' AS typstorage, " +
 			"false AS typnotnull, 0::BIGINT AS typbasetype, -1 AS typtypmod, 0 AS typndims, 0::BIGINT AS typcollation, " +
-			"NULL::VARCHAR AS typdefault, NULL::VARCHAR[] AS typacl FROM (VALUES " + strings.Join(rows, ", ") + ") v(oid, typname, typlen, typcategory)",
+			"NULL::VARCHAR AS typdefault, NULL::VARCHAR[] AS typacl FROM (VALUES " + strings.Join(rows, ", ") + ") v(oid, typname, typlen, typcategory, typelem, typarray)",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_attribute AS SELECT a.* REPLACE (" +
 			"coalesce(" + duckToPGOid("c.data_type") + ", a.atttypid)::BIGINT AS atttypid, " +
 			"CASE WHEN c.data_type LIKE 'DECIMAL(%' THEN ((c.numeric_precision << 16) | c.numeric_scale) + 4 ELSE -1 END AS atttypmod) " +

@@ -17,6 +17,9 @@ import (
 // appendText appends v, a value read from the DuckDB driver, in
 // PostgreSQL's text output format for ct.
 func appendText(buf []byte, v any, ct colType) []byte {
+	if l, ok := v.([]any); ok && ct.elem != nil {
+		return appendArrayText(buf, l, *ct.elem)
+	}
 	switch x := v.(type) {
 	case bool:
 		if x {
@@ -274,6 +277,9 @@ func appendInterval(buf []byte, iv duckdb.Interval) []byte {
 // appendBinary appends v in PostgreSQL's binary format for ct, using pgx's
 // pgtype codecs.
 func appendBinary(m *pgtype.Map, buf []byte, v any, ct colType) ([]byte, error) {
+	if l, ok := v.([]any); ok && ct.elem != nil {
+		return appendArrayBinary(m, buf, l, *ct.elem)
+	}
 	pv, err := toPGValue(v, ct)
 	if err != nil {
 		return nil, err

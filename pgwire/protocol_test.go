@@ -315,6 +315,13 @@ func TestProtocolScripts(t *testing.T) {
 				sync,
 			}, want: []string{"ParseComplete", "BindComplete", "RowDescription m:25", "DataRow {7=v}", "CommandComplete SELECT 1", "ReadyForQuery I"}},
 		}},
+		{"lists are PostgreSQL arrays", []step{
+			{send: []pgproto3.FrontendMessage{q(`select [1, 2, null] as a, ['x', 'a b', '', 'NULL', 'q"\'] as t, []::int[] as e, [[1]] as n, ` +
+				`[timestamptz '2026-11-27 05:06:02+00'] as ts, [1.5]::decimal(4,1)[] as d`)},
+				want: []string{"RowDescription a:1007,t:1009,e:1007,n:25,ts:1185,d:1231",
+					`DataRow {1,2,NULL},{x,"a b","","NULL","q\"\\"},{},[[1]],{"2026-11-27 05:06:02+00"},{1.5}`,
+					"CommandComplete SELECT 1", "ReadyForQuery I"}},
+		}},
 		{"show and set", []step{
 			{send: []pgproto3.FrontendMessage{q("set application_name = 'grafana'; show application_name; show TimeZone")},
 				want: []string{"CommandComplete SET", "RowDescription application_name:25", "DataRow grafana", "CommandComplete SHOW",

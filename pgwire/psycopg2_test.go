@@ -34,6 +34,7 @@ func TestPsycopg2(t *testing.T) {
 		"group tcp 2 Decimal 330500 2026-11-27T05:06:02.189339+00:00",
 		"group udp 1 Decimal 200 2026-11-27T05:07:00+00:00",
 		"params (\"it's\", 1.5, 1099511627776, True)",
+		`arrays ([22, 53, 443], ['a b', None, 'q"'], [])`,
 		"named 5000 12497500",
 		"attack 42501",
 		"after 1",

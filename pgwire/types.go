@@ -43,7 +43,8 @@ type colType struct {
 	size  int16 // pg_type.typlen
 	mod   int32 // atttypmod, -1 if none
 	duck  duckdb.Type
-	scale int // DECIMAL scale
+	scale int      // DECIMAL scale
+	elem  *colType // an array's element type
 }
 
 // colTypeOf maps a driver's column type to its PostgreSQL equivalent.
@@ -58,8 +59,15 @@ func colTypeOf(ti duckdb.TypeInfo) colType {
 	return colTypeFor(ti.InternalType(), ti.Alias(), width, scale)
 }
 
-// colTypeOfNative maps a C API column type to its PostgreSQL equivalent.
+// colTypeOfNative maps a C API column type to its PostgreSQL equivalent:
+// a list of a type with a PostgreSQL counterpart is that type's array.
 func colTypeOfNative(t duckc.Type) colType {
+	if (t.ID == duckdb.TYPE_LIST || t.ID == duckdb.TYPE_ARRAY) && t.Elem != nil {
+		if ct, ok := arrayOf(colTypeOfNative(*t.Elem)); ok {
+			ct.duck = t.ID
+			return ct
+		}
+	}
 	return colTypeFor(t.ID, t.Alias, t.Width, t.Scale)
 }
 
@@ -133,6 +141,11 @@ func oidOfParam(t duckdb.Type) uint32 {
 // binaryCapable reports whether the server can send or receive oid in
 // binary format.
 func binaryCapable(oid uint32) bool {
+	for elem, arr := range arrayOIDs {
+		if oid == arr {
+			return binaryCapable(elem)
+		}
+	}
 	switch oid {
 	case oidBool, oidInt2, oidInt4, oidInt8, oidFloat4, oidFloat8, oidNumeric,
 		oidText, oidVarchar, oidBPChar, oidName, oidUnknown, oidBytea, oidDate,

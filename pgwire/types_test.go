@@ -205,3 +205,46 @@ func TestEveryDuckDBType(t *testing.T) {
 		}
 	}
 }
+
+// TestArrays reads lists in binary through pgx as PostgreSQL arrays.
+func TestArrays(t *testing.T) {
+	_, addr := startServer(t, pgwireConfig(), nil)
+	c := connect(t, addr)
+	ctx := context.Background()
+	var ints []*int32
+	if err := c.QueryRow(ctx, "select [1, null, 3]::integer[]").Scan(&ints); err != nil {
+		t.Fatal(err)
+	}
+	if len(ints) != 3 || *ints[0] != 1 || ints[1] != nil || *ints[2] != 3 {
+		t.Errorf("integer[]: %v", ints)
+	}
+	var texts []string
+	if err := c.QueryRow(ctx, "select ['a', 'b c', '']").Scan(&texts); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(texts, []string{"a", "b c", ""}) {
+		t.Errorf("varchar[]: %q", texts)
+	}
+	var times []time.Time
+	if err := c.QueryRow(ctx, "select [timestamptz '2026-11-27 05:06:02.5+00']").Scan(&times); err != nil {
+		t.Fatal(err)
+	}
+	if len(times) != 1 || !times[0].Equal(time.Date(2026, 11, 27, 5, 6, 2, 500000000, time.UTC)) {
+		t.Errorf("timestamptz[]: %v", times)
+	}
+	var nums []pgtype.Numeric
+	if err := c.QueryRow(ctx, "select [1.25, -3.5]::decimal(5,2)[]").Scan(&nums); err != nil {
+		t.Fatal(err)
+	}
+	if len(nums) != 2 || nums[0].Int.Int64() != 125 || nums[0].Exp != -2 || nums[1].Int.Int64() != -350 {
+		t.Errorf("decimal[]: %+v", nums)
+	}
+	var empty []int64
+	if err := c.QueryRow(ctx, "select []::bigint[]").Scan(&empty); err != nil || len(empty) != 0 {
+		t.Errorf("empty bigint[]: %v, %v", empty, err)
+	}
+	var fixed []int32
+	if err := c.QueryRow(ctx, "select [1, 2, 3]::integer[3]").Scan(&fixed); err != nil || !reflect.DeepEqual(fixed, []int32{1, 2, 3}) {
+		t.Errorf("integer[3]: %v, %v", fixed, err)
+	}
+}

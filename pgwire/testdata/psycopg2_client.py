@@ -12,6 +12,9 @@ for proto, n, total, first in cur.fetchall():
     print("group", proto, n, type(total).__name__, total, first.isoformat())
 cur.execute("select %s::varchar, %s::double, %s::bigint, %s::boolean", ("it's", 1.5, 2**40, True))
 print("params", cur.fetchone())
+# Lists come back as Python lists (PostgreSQL arrays).
+cur.execute("select list(dport order by dport), ['a b', null, 'q\"'], []::int[] from flows")
+print("arrays", cur.fetchone())
 
 # A named (server-side) cursor: DECLARE, FETCH FORWARD itersize, CLOSE.
 named = conn.cursor(name="big")
