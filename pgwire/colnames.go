@@ -1,5 +1,7 @@
 package pgwire
 
+import "strings"
+
 // PostgreSQL's names for result columns.
 //
 // DuckDB names an unaliased expression after its text ("count_star()",
@@ -66,7 +68,9 @@ func pgColumnName(e map[string]any) (name string, ok bool) {
 		case "unnest", "unlist":
 			return "", false
 		}
-		return fn, true
+		// The catalog rewrite calls PostgreSQL's functions through
+		// macros named tapdb_<name> (tapdb_format_type, tapdb_version).
+		return strings.TrimPrefix(fn, "tapdb_"), true
 	case "CAST":
 		if child, _ := e["child"].(map[string]any); child != nil {
 			if name, ok := pgColumnName(child); ok && name != "?column?" && name != "" {

@@ -322,6 +322,10 @@ func TestProtocolScripts(t *testing.T) {
 					`DataRow {1,2,NULL},{x,"a b","","NULL","q\"\\"},{},[[1]],{"2026-11-27 05:06:02+00"},{1.5}`,
 					"CommandComplete SELECT 1", "ReadyForQuery I"}},
 		}},
+		{"rewritten catalog queries keep PostgreSQL's column names", []step{
+			{send: []pgproto3.FrontendMessage{q("select format_type(23, -1), pg_catalog.format_type(1007, -1) as t, version() is not null")},
+				want: []string{"RowDescription format_type:25,t:25,?column?:16", "DataRow integer,integer[],t", "CommandComplete SELECT 1", "ReadyForQuery I"}},
+		}},
 		{"show and set", []step{
 			{send: []pgproto3.FrontendMessage{q("set application_name = 'grafana'; show application_name; show TimeZone")},
 				want: []string{"CommandComplete SET", "RowDescription application_name:25", "DataRow grafana", "CommandComplete SHOW",
