@@ -70,23 +70,7 @@ func startServer(t testing.TB, cfg pgwire.Config, db *sql.DB) (*pgwire.Server, s
 	if cfg.AuthFailDelay == 0 {
 		cfg.AuthFailDelay = 10 * time.Millisecond
 	}
-	srv, err := pgwire.New(cfg, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(context.Background(), ln) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return srv, ln.Addr().String()
+	return pgwire.ServeTest(t, cfg, db)
 }
 
 // connString is a pgx/libpq connection string for addr.

@@ -288,21 +288,8 @@ func normTime(v any) any {
 // serveDB serves db on a loopback port and connects pgx to it.
 func serveDB(t *testing.T, db *sql.DB, log *slog.Logger) *pgx.Conn {
 	t.Helper()
-	srv, err := New(Config{Trust: true, Logger: log}, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(context.Background(), ln) }()
-	t.Cleanup(func() {
-		srv.Close()
-		<-done
-	})
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	_, addr := ServeTest(t, Config{Trust: true, Logger: log}, db)
+	host, port, _ := net.SplitHostPort(addr)
 	c, err := pgx.Connect(context.Background(), fmt.Sprintf("host=%s port=%s user=tester dbname=flows sslmode=disable", host, port))
 	if err != nil {
 		t.Fatal(err)

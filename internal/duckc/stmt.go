@@ -15,11 +15,7 @@ type Stmt struct {
 	conn Conn
 	ps   mapping.PreparedStatement
 	cols []Column
-	// decodable is false when a result column has a type Rows cannot
-	// decode, or one known only once parameters are bound (then Query
-	// reports the result's types that it cannot decode).
-	decodable bool
-	rows      *Rows // the open result, if any
+	rows *Rows // the open result, if any
 }
 
 // Column is a result column.
@@ -30,7 +26,7 @@ type Column struct {
 
 // Prepare prepares one statement. Its errors are *duckdb.Error.
 func (c Conn) Prepare(query string) (*Stmt, error) {
-	s := &Stmt{conn: c, decodable: true}
+	s := &Stmt{conn: c}
 	if mapping.Prepare(c.c, query, &s.ps) == mapping.StateError {
 		err := errorOf(mapping.PrepareError(s.ps))
 		mapping.DestroyPrepare(&s.ps)
@@ -40,10 +36,9 @@ func (c Conn) Prepare(query string) (*Stmt, error) {
 	s.cols = make([]Column, n)
 	for i := range s.cols {
 		lt := mapping.PreparedStatementColumnLogicalType(s.ps, mapping.IdxT(i))
-		t, ok := typeOf(lt)
+		t, _ := typeOf(lt)
 		mapping.DestroyLogicalType(&lt)
 		s.cols[i] = Column{Name: mapping.PreparedStatementColumnName(s.ps, mapping.IdxT(i)), Type: t}
-		s.decodable = s.decodable && ok
 	}
 	return s, nil
 }
@@ -53,8 +48,15 @@ func (s *Stmt) Columns() []Column { return s.cols }
 
 // Decodable reports whether Rows can decode every result column, as far as
 // preparing tells (a column whose type depends on a parameter is known
-// only once Query ran).
-func (s *Stmt) Decodable() bool { return s.decodable }
+// only once Query ran; Query then reports a type it cannot decode).
+func (s *Stmt) Decodable() bool {
+	for _, c := range s.cols {
+		if !c.Type.Decodable() {
+			return false
+		}
+	}
+	return true
+}
 
 // StatementType is the kind of statement.
 func (s *Stmt) StatementType() duckdb.StmtType {

@@ -15,9 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"tapdb/internal/testutil"
 	"testing"
 	"time"
+
+	"tapdb/internal/testutil"
 )
 
 // Wait bounds every tool run; it guards against a hung tool and is not a
