@@ -16,7 +16,7 @@
 # written its file after SIGTERM. Also reported: tapdb's CPU time per
 # record, the decoder alone (Go benchmark, records dropped) and decode +
 # store without sockets, through the daemon's sink and straight into
-# query.Writer at the daemon's batch (65536) and the writer's (491520).
+# store.Writer at the daemon's batch (65536) and the writer's (491520).
 # Needs nfcapd and nfdump (Debian package nfdump), curl, go.
 set -eu
 cd "$(dirname "$0")/.."
@@ -62,7 +62,7 @@ end=$(date +%s.%N)
 nrec=$(nfdump -R "$out/nfcapd" -I | awk '/^Flows:/ {print $2}')
 
 # In process, without sockets.
-gob=$( (go test -run '^$' -bench 'Netflow(Decode|ToStore)' -benchtime "${n}x" ./daemon/
+gob=$( (go test -run '^$' -bench 'Netflow(Decode|ToStore)' -benchtime "${n}x" ./serve/
   go test -run '^$' -bench 'NetflowToWriter/batch=(65536|default)$' -benchtime "${n}x" ./ingest/collector/) |
   awk '/records\/s/ {for (i = 1; i < NF; i++) if ($(i + 1) == "records/s") print $1, $i}')
 

@@ -1,6 +1,6 @@
 // Package migrations holds the store's DDL as ordered, embedded SQL files.
 //
-// query.Open applies every file whose number is above the store's recorded
+// store.Open applies every file whose number is above the store's recorded
 // version, in order, each in its own transaction, and records the new
 // version in tapdb_schema_version, so a store made by an older tapdb opens
 // in a newer one.

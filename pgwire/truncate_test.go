@@ -19,7 +19,7 @@ import (
 
 	"tapdb/ingest"
 	"tapdb/internal/testutil"
-	"tapdb/query"
+	"tapdb/store"
 	"tapdb/schema"
 )
 
@@ -42,11 +42,11 @@ func realFlowsDB(t *testing.T, timeZone string) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "flows.duckdb")
-	st, err := query.Open(ctx, path, query.Options{})
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := st.NewWriter(ctx, query.WriterOptions{})
+	w, err := st.NewWriter(ctx, store.WriterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@
 // describes it.
 //
 // Everything else in tapdb derives from Columns: the partition DDL and the
-// flows view (query), the Appender row layout (query.Writer), the field names
+// flows view (store), the Appender row layout (store.Writer), the field names
 // of the ra filter language (translate), the ra printer's labels and widths,
 // and the PostgreSQL type of every column (pgwire). A column name written in
 // a second list anywhere else is a bug.

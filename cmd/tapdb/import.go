@@ -9,8 +9,8 @@ import (
 	"os"
 	"time"
 
-	"tapdb/query"
-	"tapdb/query/csvimport"
+	"tapdb/store"
+	"tapdb/ingest/csvimport"
 	"tapdb/schema"
 )
 
@@ -109,14 +109,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 	// Pass 2: write all records in one transaction (the batch is larger than
 	// the input), so that a failure leaves the store as it was.
-	st, err := query.Open(ctx, *out, query.Options{Partition: *partition, Logger: log})
+	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: log})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := st.NewWriter(wctx, query.WriterOptions{BatchSize: int(min(total+1, 1<<62))})
+	w, err := st.NewWriter(wctx, store.WriterOptions{BatchSize: int(min(total+1, 1<<62))})
 	if err != nil {
 		return err
 	}

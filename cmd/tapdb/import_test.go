@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"tapdb/internal/argusref"
-	"tapdb/query"
+	"tapdb/store"
 )
 
 // argusTool runs a real Argus program in UTC and returns its output.
@@ -35,7 +35,7 @@ func argusTool(t *testing.T, name string, args ...string) []byte {
 // storeCount returns the number of records in a store.
 func storeCount(t *testing.T, path string) int64 {
 	t.Helper()
-	st, err := query.Open(context.Background(), path, query.Options{ReadOnly: true})
+	st, err := store.Open(context.Background(), path, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"tapdb/ingest/collector"
 	"tapdb/ingest/flow"
 	"tapdb/ingest/netflow"
-	"tapdb/query"
+	"tapdb/store"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -49,12 +49,12 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("open capture: %w", err)
 		}
 	}
-	st, err := query.Open(ctx, *out, query.Options{Partition: *partition, Logger: e.log})
+	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: e.log})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	w, err := st.NewWriter(ctx, query.WriterOptions{})
+	w, err := st.NewWriter(ctx, store.WriterOptions{})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 	"sort"
 	"syscall"
 
-	"tapdb/query/ra"
+	"tapdb/ra"
 )
 
 // command is one tapdb subcommand.

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"tapdb/query/ra"
+	"tapdb/ra"
 )
 
 // raPrograms are the Argus client commands tapdb answers to, as

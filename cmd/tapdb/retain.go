@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"tapdb/daemon"
-	"tapdb/query"
+	"tapdb/serve"
+	"tapdb/store"
 )
 
 func runRetain(ctx context.Context, e *env, args []string) error {
@@ -19,7 +19,7 @@ func runRetain(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return &usageError{"want STORE and AGE"}
 	}
-	age, err := daemon.ParseAge(fs.Arg(1))
+	age, err := serve.ParseAge(fs.Arg(1))
 	if err != nil {
 		return &usageError{err.Error()}
 	}
@@ -27,7 +27,7 @@ func runRetain(ctx context.Context, e *env, args []string) error {
 		return &usageError{fmt.Sprintf("age %q: want a positive age, e.g. 30d", fs.Arg(1))}
 	}
 	cutoff := time.Now().Add(-age)
-	st, err := query.Open(ctx, fs.Arg(0), query.Options{Logger: e.log})
+	st, err := store.Open(ctx, fs.Arg(0), store.Options{Logger: e.log})
 	if err != nil {
 		return err
 	}

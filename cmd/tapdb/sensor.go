@@ -11,7 +11,7 @@ import (
 
 	"tapdb/ingest"
 	"tapdb/ingest/flow"
-	"tapdb/query"
+	"tapdb/store"
 )
 
 func runSensor(ctx context.Context, e *env, args []string) error {
@@ -66,7 +66,7 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("open capture: %w", err)
 		}
 	}
-	st, err := query.Open(ctx, *out, query.Options{Partition: *partition, Logger: log})
+	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,9 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 			return &usageError{fmt.Sprintf("-memory-limit: %v", err)}
 		}
 	}
-	w, err := st.NewWriter(ctx, query.WriterOptions{
+	w, err := st.NewWriter(ctx, store.WriterOptions{
 		BatchSize: *batch,
-		OnCommit: func(b query.BatchInfo) {
+		OnCommit: func(b store.BatchInfo) {
 			log.Info("committed batch", "batch", b.Number, "rows", b.Rows, "total", b.Total, "elapsed", b.Elapsed, "new_partitions", b.Created)
 		},
 	})

@@ -6,13 +6,13 @@ import (
 	"flag"
 	"io"
 
-	"tapdb/daemon"
+	"tapdb/serve"
 )
 
 // runServe is the daemon: live capture, NetFlow/IPFIX collection, the
 // store and the Postgres endpoint in one process (see package daemon).
 func runServe(ctx context.Context, e *env, args []string) error {
-	l, err := daemon.Load(args, e.stderr)
+	l, err := serve.Load(args, e.stderr)
 	if err != nil {
 		return serveError(err)
 	}
@@ -23,19 +23,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	for _, w := range l.Warnings {
 		log.Warn("argus.conf", "msg", w)
 	}
-	reload := func() (daemon.Config, error) {
-		l, err := daemon.Load(args, io.Discard)
+	reload := func() (serve.Config, error) {
+		l, err := serve.Load(args, io.Discard)
 		if err != nil {
-			return daemon.Config{}, err
+			return serve.Config{}, err
 		}
 		return l.Config, nil
 	}
-	return serveError(daemon.Run(ctx, l.Config, daemon.Options{Stdout: e.stdout, Logger: log, Reload: reload}))
+	return serveError(serve.Run(ctx, l.Config, serve.Options{Stdout: e.stdout, Logger: log, Reload: reload}))
 }
 
 // serveError turns the daemon's usage errors into the command's.
 func serveError(err error) error {
-	var ue *daemon.UsageError
+	var ue *serve.UsageError
 	if errors.As(err, &ue) && !errors.Is(err, flag.ErrHelp) {
 		return &usageError{ue.Error()}
 	}

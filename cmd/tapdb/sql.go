@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"tapdb/query"
+	"tapdb/store"
 )
 
 func runSQL(ctx context.Context, e *env, args []string) error {
@@ -25,7 +25,7 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return &usageError{"want STORE and QUERY"}
 	}
-	st, err := query.Open(ctx, fs.Arg(0), query.Options{ReadOnly: true, Logger: e.log})
+	st, err := store.Open(ctx, fs.Arg(0), store.Options{ReadOnly: true, Logger: e.log})
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,13 @@ import (
 	"tapdb/ingest/netflow"
 	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/internal/testutil"
-	"tapdb/query"
+	"tapdb/store"
 	"tapdb/schema"
 )
 
 // BenchmarkNetflowToWriter decodes synthetic NetFlow v5 datagrams (30
 // records each, random addresses) and writes the records straight into a
-// store file through query.Writer, committing every batch records: the
+// store file through store.Writer, committing every batch records: the
 // collector's path without the sockets and without the daemon's sink.
 // "locked" takes a mutex around every Write, as the daemon's sink does.
 // 65536 was the daemon's default batch (491520 since); 122880 is one DuckDB row group, the
@@ -43,12 +43,12 @@ func BenchmarkNetflowToWriter(b *testing.B) {
 
 func benchNetflowToWriter(b *testing.B, batch int, locked bool) {
 	ctx := context.Background()
-	st, err := query.Open(ctx, b.TempDir()+"/flows.duckdb", query.Options{})
+	st, err := store.Open(ctx, b.TempDir()+"/flows.duckdb", store.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	w, err := st.NewWriter(ctx, query.WriterOptions{BatchSize: batch})
+	w, err := st.NewWriter(ctx, store.WriterOptions{BatchSize: batch})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,5 +1,7 @@
-// Package duckc runs queries on a DuckDB connection through DuckDB's C API
-// and streams their results a chunk at a time.
+// Package duckc is tapdb's one layer over DuckDB's C API: it runs queries
+// on a DuckDB connection and streams their results a chunk at a time, and
+// it appends records to a table by filling DataChunks in place (Native,
+// Appender), the store writer's hot path.
 //
 // duckdb-go, the database/sql driver tapdb uses everywhere else, executes
 // every query to completion and keeps the whole result inside DuckDB before

@@ -1,6 +1,7 @@
 package duckc
 
 import (
+	"errors"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -60,4 +61,19 @@ var errorTypes = map[string]duckdb.ErrorType{
 	"Dependency Error":             duckdb.ErrorTypeDependency,
 	"Sequence Error":               duckdb.ErrorTypeSequence,
 	"Invalid Configuration Error":  duckdb.ErrorTypeInvalidConfiguration,
+}
+
+// IsFatal reports whether err is a fatal DuckDB error: one after which the
+// database instance is invalidated and refuses every statement until the
+// store is reopened.
+func IsFatal(err error) bool {
+	if err == nil {
+		return false
+	}
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeFatal {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "FATAL Error") || strings.Contains(msg, "database has been invalidated")
 }

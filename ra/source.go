@@ -1,0 +1,191 @@
+package ra
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"tapdb/ingest"
+	"tapdb/ingest/flow"
+	"tapdb/store"
+)
+
+// Source is where the records come from: a store file, captures read
+// into an in-memory store, or a tapdb server.
+type Source struct {
+	DB    *sql.DB
+	close []func() error
+}
+
+// Close releases the source.
+func (s *Source) Close() error {
+	var errs []error
+	for i := len(s.close) - 1; i >= 0; i-- {
+		errs = append(errs, s.close[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// DefaultPort is tapdb serve's Postgres port.
+const DefaultPort = "5433"
+
+// Open opens what -r or -S names. Captures (pcap, pcapng, gzip; "-" is
+// standard input) are read with the sensor's default flow settings into
+// an in-memory store; a store file is opened read-only.
+func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.Server != "" {
+		return openServer(o.Server)
+	}
+	var captures, stores []string
+	for _, p := range o.Read {
+		isCap, err := isCapture(p)
+		if err != nil {
+			return nil, err
+		}
+		if isCap {
+			captures = append(captures, p)
+		} else {
+			stores = append(stores, p)
+		}
+	}
+	switch {
+	case len(stores) > 1 || len(stores) == 1 && len(captures) > 0:
+		return nil, &OptionError{Msg: "-r: give one store file, or capture files only"}
+	case len(stores) == 1:
+		st, err := store.Open(ctx, stores[0], store.Options{ReadOnly: true, Logger: log})
+		if err != nil {
+			// DuckDB says only in words that another process holds the file.
+			if strings.Contains(err.Error(), "Could not set lock") {
+				return nil, fmt.Errorf("%w\n(a running tapdb serve owns this store: query it with -S HOST:PORT)", err)
+			}
+			return nil, err
+		}
+		return &Source{DB: st.DB(), close: []func() error{st.Close}}, nil
+	}
+	return openCaptures(ctx, captures, log)
+}
+
+// isCapture tells a capture from a store by its first bytes.
+func isCapture(path string) (bool, error) {
+	if path == "-" {
+		return true, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("-r: %w", err)
+	}
+	defer f.Close()
+	var magic [4]byte
+	if _, err := io.ReadFull(f, magic[:]); err != nil {
+		return false, fmt.Errorf("-r %s: too short to be a store or a capture", path)
+	}
+	switch {
+	case magic[0] == 0x1f && magic[1] == 0x8b, // gzip
+		bytes.Equal(magic[:], []byte{0x0a, 0x0d, 0x0d, 0x0a}), // pcapng
+		bytes.Equal(magic[:], []byte{0xd4, 0xc3, 0xb2, 0xa1}), bytes.Equal(magic[:], []byte{0xa1, 0xb2, 0xc3, 0xd4}),
+		bytes.Equal(magic[:], []byte{0x4d, 0x3c, 0xb2, 0xa1}), bytes.Equal(magic[:], []byte{0xa1, 0xb2, 0x3c, 0x4d}):
+		return true, nil
+	}
+	return false, nil
+}
+
+func openCaptures(ctx context.Context, paths []string, log *slog.Logger) (*Source, error) {
+	st, err := store.Open(ctx, "", store.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	w, err := st.NewWriter(ctx, store.WriterOptions{})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	cfg := flow.DefaultConfig()
+	if cfg.Srcid == "" {
+		cfg.Srcid = "0.0.0.0" // what argus -r writes when not given -e
+	}
+	_, readErr := ingest.ReadFiles(ctx, paths, ingest.Options{Flow: cfg, Logger: log}, w.Write)
+	if err := w.Close(); err != nil {
+		st.Close()
+		return nil, errors.Join(readErr, fmt.Errorf("store flows: %w", err))
+	}
+	if readErr != nil {
+		// A capture damaged part-way still gives the flows before the
+		// damage, as Argus does; a capture that cannot be read at all is
+		// an error.
+		var n int
+		if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n == 0 {
+			st.Close()
+			return nil, readErr
+		}
+		log.Warn("capture damaged; printing the flows before the damage", "err", readErr)
+	}
+	return &Source{DB: st.DB(), close: []func() error{st.Close}}, nil
+}
+
+// ServerConfig turns -S [user[:password]@]host[:port] into a pgx
+// configuration. What -S leaves out comes from the environment as libpq
+// takes it (PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, …) and the password
+// from ~/.pgpass (or PGPASSFILE); the port defaults to tapdb's 5433 and
+// the database to "flows".
+func ServerConfig(server string) (*pgx.ConnConfig, error) {
+	var user, password string
+	hostport := server
+	if at := strings.LastIndex(server, "@"); at >= 0 {
+		cred := server[:at]
+		hostport = server[at+1:]
+		u, p, hasPass := strings.Cut(cred, ":")
+		user = u
+		if hasPass {
+			password = p
+		}
+	}
+	host, port := hostport, DefaultPort
+	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		host, port = h, p
+	}
+	if host == "" {
+		return nil, &OptionError{Msg: fmt.Sprintf("-S %q: no host", server)}
+	}
+	kv := []string{"host=" + quoteDSN(host), "port=" + quoteDSN(port)}
+	if user != "" {
+		kv = append(kv, "user="+quoteDSN(user))
+	}
+	if password != "" {
+		kv = append(kv, "password="+quoteDSN(password))
+	}
+	if os.Getenv("PGDATABASE") == "" {
+		kv = append(kv, "dbname=flows")
+	}
+	cfg, err := pgx.ParseConfig(strings.Join(kv, " "))
+	if err != nil {
+		return nil, fmt.Errorf("-S %s: %w", host, err)
+	}
+	return cfg, nil
+}
+
+// quoteDSN quotes a value for a libpq keyword/value connection string.
+func quoteDSN(v string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+}
+
+func openServer(server string) (*Source, error) {
+	cfg, err := ServerConfig(server)
+	if err != nil {
+		return nil, err
+	}
+	db := stdlib.OpenDB(*cfg)
+	return &Source{DB: db, close: []func() error{db.Close}}, nil
+}

@@ -1,0 +1,402 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"tapdb/ingest"
+	"tapdb/ingest/collector"
+	"tapdb/ingest/live"
+	"tapdb/ingest/netflow"
+	"tapdb/internal/duckc"
+	"tapdb/pgwire"
+	"tapdb/store"
+)
+
+// Options are what Run needs besides the configuration.
+type Options struct {
+	// Stdout receives the banner with the psql line.
+	Stdout io.Writer
+	// Logger receives the daemon's logs.
+	Logger *slog.Logger
+	// Reload re-reads the configuration on SIGHUP; nil disables reload.
+	Reload func() (Config, error)
+
+	// storeOpened, for tests, is called with the store once it is open.
+	storeOpened func(*store.Store)
+}
+
+// runner is the state of a running tapdb serve.
+type runner struct {
+	log   *slog.Logger
+	st    *store.Store
+	sink  *Sink
+	coll  *collector.Collector
+	live  *live.Capture
+	gate  *gateListener
+	pg    *pgwire.Server
+	mhttp net.Listener
+
+	mu  sync.Mutex // guards cfg's reloadable fields
+	cfg Config
+
+	storeFatal   chan error  // fatal DuckDB errors: the store must be reopened
+	recovering   atomic.Bool // while the store is reopened
+	storeReopens atomic.Int64
+
+	retentionRuns    int64
+	baselineRuns     int64
+	baselineErrors   int64
+	retentionDropped int64
+	retentionErrors  int64
+	started          time.Time
+}
+
+// Run runs the daemon until ctx is done; a clean stop returns nil.
+func Run(ctx context.Context, cfg Config, opts Options) (err error) {
+	if err := cfg.Validate(); err != nil {
+		return &UsageError{err}
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	stdout := opts.Stdout
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	d := &runner{log: log, cfg: cfg, started: time.Now(), storeFatal: make(chan error, 1)}
+	// SIGHUP is caught from the start, so that one sent while the store
+	// opens does not kill the process (its default action); it is acted
+	// on once serving.
+	hup := make(chan os.Signal, 1)
+	if opts.Reload != nil {
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+	}
+	if cfg.PIDFile != "" {
+		if err := writePIDFile(cfg.PIDFile); err != nil {
+			return err
+		}
+		defer os.Remove(cfg.PIDFile)
+	}
+
+	// Store, and the captures to read before serving.
+	st, err := store.Open(ctx, cfg.DB, store.Options{Partition: cfg.Partition, Logger: log})
+	if err != nil {
+		return err
+	}
+	d.st = st
+	if opts.storeOpened != nil {
+		opts.storeOpened(st)
+	}
+	defer func() {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+	}()
+	if len(cfg.Read) > 0 {
+		if err := d.readCaptures(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	if cfg.MemLimit != "" {
+		if err := st.SetMemoryLimit(ctx, cfg.MemLimit); err != nil {
+			return &UsageError{fmt.Errorf("memory-limit: %w", err)}
+		}
+	}
+	if err := st.Harden(ctx); err != nil {
+		return err
+	}
+
+	// The sink outlives the sources: it is closed (last commit) after them.
+	sinkCtx := context.WithoutCancel(ctx)
+	d.sink, err = newSink(sinkCtx, st, cfg.Batch, time.Duration(cfg.Retry), log, d.noteFatal)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := d.sink.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+		log.Info("writer closed", "records_written", d.sink.written.Load(), "records_dropped", d.sink.dropped.Load())
+	}()
+
+	// Open everything that can fail before serving.
+	if listen := append(append([]string(nil), cfg.NetFlow...), cfg.IPFIX...); len(listen) > 0 {
+		d.coll = collector.New(collector.Config{
+			Listen: listen, ReadBuffer: cfg.UDPBuffer, Logger: log,
+			Decoder: netflow.Config{PairWindow: time.Duration(cfg.PairWindow), TemplateTimeout: time.Duration(cfg.TemplateTimeout)},
+		}, d.sink.Write)
+		if err := d.coll.Listen(ctx); err != nil {
+			return err
+		}
+		defer d.coll.Close()
+	}
+	if len(cfg.Interfaces) > 0 {
+		d.live, err = live.Open(live.Config{
+			Interfaces: cfg.Interfaces, Snaplen: cfg.Snaplen, Promisc: cfg.Promisc, Filter: cfg.BPF,
+			RingBytes: cfg.RingMB << 20, Flow: cfg.FlowConfig(), Logger: log,
+		}, d.sink.Write)
+		if err != nil {
+			return err
+		}
+		defer d.live.Close()
+	}
+	allow, _ := cfg.AllowPrefixes()
+	d.pg, err = pgwire.New(pgwire.Config{
+		Listen: cfg.Listen, Users: cfg.Users, Trust: cfg.Trust, MaxConns: cfg.MaxConns,
+		QueryTimeout: time.Duration(cfg.QueryTimeout), IdleTimeout: time.Duration(cfg.IdleTimeout),
+		ConnMemoryLimit: int64(cfg.ConnMemory), Logger: log,
+	}, st.DB())
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	d.gate = newGateListener(ln, allow)
+	var httpSrv *http.Server
+	if cfg.Metrics != "" {
+		d.mhttp, err = lc.Listen(ctx, "tcp", cfg.Metrics)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics: listen: %w", err)
+		}
+		httpSrv = &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+	}
+
+	// Serve.
+	d.banner(stdout, cfg, ln.Addr())
+	var wg sync.WaitGroup
+	srcCtx, stopSources := context.WithCancel(ctx)
+	defer stopSources()
+	fatal := make(chan error, 4)
+	if d.coll != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := d.coll.Run(srcCtx); err != nil {
+				log.Error("collector", "err", err)
+			}
+		}()
+	}
+	if d.live != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := d.live.Run(srcCtx); err != nil {
+				log.Error("live capture", "err", err)
+			}
+		}()
+	}
+	pgDone := make(chan struct{})
+	go func() {
+		defer close(pgDone)
+		if err := d.pg.Serve(context.WithoutCancel(ctx), d.gate); err != nil {
+			fatal <- fmt.Errorf("postgres endpoint: %w", err)
+		}
+	}()
+	if httpSrv != nil {
+		go func() {
+			if err := httpSrv.Serve(d.mhttp); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				fatal <- fmt.Errorf("metrics endpoint: %w", err)
+			}
+		}()
+	}
+	bgCtx, stopBG := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	bg.Add(3)
+	go func() { defer bg.Done(); d.commitLoop(bgCtx, time.Duration(cfg.Commit)) }()
+	go func() { defer bg.Done(); d.retentionLoop(bgCtx) }()
+	go func() { defer bg.Done(); d.baselineLoop(bgCtx) }()
+	log.Info("tapdb serving", "listen", ln.Addr().String(), "interfaces", cfg.Interfaces, "netflow", cfg.NetFlow, "ipfix", cfg.IPFIX, "metrics", cfg.Metrics)
+
+	var runErr error
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			log.Info("stopping: flushing flows and committing")
+			break wait
+		case runErr = <-fatal:
+			log.Error("stopping after a fatal error", "err", runErr)
+			break wait
+		case <-hup:
+			d.reload(opts.Reload)
+		case err := <-d.storeFatal:
+			d.reopenStore(ctx, err)
+		}
+	}
+	// Stop the sources (the capture flushes its flow table, the collector
+	// its waiting records), then commit, then stop serving.
+	stopSources()
+	wg.Wait()
+	stopBG()
+	bg.Wait()
+	d.sink.Flush()
+	d.pg.Close()
+	<-pgDone
+	if httpSrv != nil {
+		shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		httpSrv.Shutdown(shutCtx)
+		cancel()
+	}
+	return runErr
+}
+
+func (d *runner) readCaptures(ctx context.Context, cfg Config) error {
+	w, err := d.st.NewWriter(ctx, store.WriterOptions{BatchSize: cfg.Batch})
+	if err != nil {
+		return err
+	}
+	stats, readErr := ingest.ReadFiles(ctx, cfg.Read, ingest.Options{Flow: cfg.FlowConfig(), Logger: d.log}, w.Write)
+	if err := w.Close(); err != nil {
+		return errors.Join(readErr, err)
+	}
+	if readErr != nil {
+		d.log.Error("capture read in part; serving the flows read before the problem", "err", readErr)
+	}
+	d.log.Info("ingested captures", "captures", stats.Files, "packets", stats.Packets, "records", stats.Flow.Records)
+	return nil
+}
+
+func (d *runner) banner(w io.Writer, cfg Config, addr net.Addr) {
+	host, port, _ := net.SplitHostPort(addr.String())
+	user := "analyst"
+	if cfg.Trust {
+		user = "tapdb"
+	}
+	fmt.Fprintf(w, "tapdb serving flows on %s\n  psql \"host=%s port=%s user=%s dbname=flows sslmode=disable\"\n", addr, host, port, user)
+	if !cfg.Trust {
+		fmt.Fprintf(w, "  (add users with: tapdb user add --users %s NAME)\n", cfg.Users)
+	}
+	if d.coll != nil {
+		for _, a := range d.coll.Addrs() {
+			fmt.Fprintf(w, "  collecting NetFlow/IPFIX on udp %s\n", a)
+		}
+	}
+	if d.mhttp != nil {
+		fmt.Fprintf(w, "  metrics on http://%s/metrics\n", d.mhttp.Addr())
+	}
+}
+
+// noteFatal asks for the store to be reopened when err is a fatal DuckDB
+// error (after which the instance refuses every statement).
+func (d *runner) noteFatal(err error) {
+	if !duckc.IsFatal(err) {
+		return
+	}
+	select {
+	case d.storeFatal <- err:
+	default: // a reopen is already asked for
+	}
+}
+
+// reopenStore recovers from a fatal DuckDB error the way PostgreSQL
+// recovers from a crashed backend: every session is ended and new ones are
+// refused (57P03), ingest pauses, and the store is reopened, which replays
+// its WAL so that every committed flow is back; then serving resumes. A
+// reopen that fails (no room to replay, say) is retried every retry
+// interval.
+func (d *runner) reopenStore(ctx context.Context, cause error) {
+	d.log.Error("STORE INVALIDATED by a fatal DuckDB error: ending sessions and reopening it; committed flows are kept", "err", cause)
+	d.recovering.Store(true)
+	defer d.recovering.Store(false)
+	d.storeReopens.Add(1)
+	d.sink.suspend()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	if err := d.pg.Suspend(sctx, "the store is being reopened after a fatal error"); err != nil {
+		d.log.Error("ending sessions before reopening the store", "err", err)
+	}
+	cancel()
+	for {
+		err := d.st.Reopen(ctx)
+		if err == nil {
+			break
+		}
+		retry := time.Duration(d.cfg.Retry)
+		d.log.Error("cannot reopen the store; queries and ingest wait", "err", err, "retry_every", retry)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retry):
+		}
+	}
+	select {
+	case <-d.storeFatal: // reported by the old instance meanwhile
+	default:
+	}
+	d.pg.Resume(d.st.DB())
+	d.sink.resume()
+	d.sink.Flush()
+	d.log.Warn("store reopened: serving queries and ingesting again")
+}
+
+// commitLoop commits what was written every interval, so that flows reach
+// queries within the interval, and checks that the store still answers: a
+// fatal error met by a query session leaves the instance refusing every
+// statement, and is noticed here when no write meets it.
+func (d *runner) commitLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			d.sink.Flush()
+			if !d.recovering.Load() {
+				var one int
+				if err := d.st.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+					d.noteFatal(err)
+				}
+			}
+		}
+	}
+}
+
+// reload applies the reloadable settings of a re-read configuration.
+func (d *runner) reload(load func() (Config, error)) {
+	next, err := load()
+	if err == nil {
+		err = next.Validate()
+	}
+	if err != nil {
+		d.log.Error("SIGHUP: configuration not reloaded", "err", err)
+		return
+	}
+	allow, _ := next.AllowPrefixes()
+	d.gate.setAllow(allow)
+	d.mu.Lock()
+	prev := d.cfg
+	d.cfg.Allow = next.Allow
+	d.cfg.Retain = next.Retain
+	d.cfg.RetainAt = next.RetainAt
+	d.cfg.Baselines = next.Baselines
+	d.mu.Unlock()
+	if restartNeeded(prev, next) {
+		d.log.Warn("SIGHUP: some changed settings need a restart (sources, store, listen address, timers)")
+	}
+	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Allow, "baselines", len(next.Baselines), "retain", next.Retain.text(), "retain_every", next.RetainAt.String())
+}
+
+// restartNeeded reports whether settings that only apply at start changed.
+func restartNeeded(a, b Config) bool {
+	a.Allow, a.Retain, a.RetainAt, a.Baselines = b.Allow, b.Retain, b.RetainAt, b.Baselines
+	a.LogLevel, a.LogFormat = b.LogLevel, b.LogFormat
+	return fmt.Sprint(a) != fmt.Sprint(b)
+}

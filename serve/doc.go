@@ -1,0 +1,44 @@
+// Package daemon is tapdb serve: one process that captures packets on live
+// interfaces, collects NetFlow/IPFIX exports, writes the flow records into
+// the store, serves the store over the Postgres wire protocol, keeps the
+// disk bounded with retention, and reports on itself with Prometheus
+// metrics and a health endpoint.
+//
+// # Configuration
+//
+// Config is the whole configuration. Its keys are flat TOML keys, and every
+// key is also a command-line flag of the same name (Config.Flags), so a
+// setting moves between the file and the command line unchanged. Load
+// applies, in order: the defaults (Default), an argus.conf given with
+// --argus-conf (the keys that have an equivalent, see ArgusConf), the TOML
+// file given with --config, then the flags given on the command line.
+// --print-config prints the result as TOML, which is a valid config file.
+//
+// # Lifetime
+//
+// Run opens everything that can fail (the store, sockets, capture
+// interfaces, the metrics listener) before it starts serving, then runs
+// until its context is cancelled (SIGINT or SIGTERM): the capture stops,
+// the flow table is flushed, the collector's waiting records are emitted,
+// the last batch is committed, the Postgres endpoint closes, and Run
+// returns nil. SIGHUP re-reads the configuration and applies what can
+// change without dropping a connection: the client allow-list, the
+// retention age and period, and the users file (which the endpoint
+// reads at each login anyway). Other changes are logged as needing a
+// restart.
+//
+// # Write errors
+//
+// The Sink between the sources and the store's writer never blocks the
+// sources on a failed store: when a batch cannot be committed (disk full,
+// I/O error), ingest stops with an error log and the tapdb_ingest_stopped
+// gauge at 1, records are counted as dropped, queries keep being served,
+// and a new writer is tried every RetryEvery; ingest resumes when a commit
+// succeeds again. DuckDB rolls the failed transaction back, so the store
+// holds every batch committed before the error.
+//
+// A fatal DuckDB error (after which the instance refuses every statement)
+// is met by reopening the store: the Postgres endpoint ends its sessions
+// and refuses new ones with 57P03, ingest pauses, the store is closed and
+// opened again (replaying its WAL), and both resume.
+package serve

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"tapdb/internal/testutil"
+	"tapdb/schema"
+)
+
+// BenchmarkWriter measures records/s through the Appender into a file store.
+func BenchmarkWriter(b *testing.B) {
+	s, err := Open(context.Background(), b.TempDir()+"/bench.duckdb", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	w, err := s.NewWriter(context.Background(), WriterOptions{BatchSize: benchBatch})
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs := threeDays()
+	b.ReportAllocs()
+	cpu0 := testutil.ProcessCPU()
+	i := 0
+	for b.Loop() {
+		r := recs[i%len(recs)]
+		r.Stime = day0.Add(time.Duration(i) * time.Millisecond)
+		r.Ltime = r.Stime
+		if err := w.Write(&r); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "records/s")
+	// CPU time (every thread's, DuckDB's included) per record: steadier
+	// than records/s on a machine shared with other work.
+	b.ReportMetric(float64(testutil.ProcessCPU()-cpu0)/float64(i), "cpu-ns/record")
+}
+
+// A failed batch surfaces as an error from the next call, and the store
+// keeps the batches committed before it.
+func TestWriterErrorKeepsCommitted(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, "", Options{})
+	all := threeDays()
+	recs := all[:10]
+	writeAll(t, s, append(append([]schema.Record(nil), recs...), all[100:110]...), 5)
+	w, err := s.NewWriter(ctx, WriterOptions{BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sabotage: drop the partition table behind the writer's back.
+	if _, err := s.DB().ExecContext(ctx, "DROP VIEW flows; DROP TABLE flows_d20261125"); err != nil {
+		t.Fatal(err)
+	}
+	var werr error
+	for i := 0; i < 6 && werr == nil; i++ {
+		werr = w.Write(&recs[0])
+	}
+	if werr == nil {
+		werr = w.Close()
+	} else {
+		w.Close()
+	}
+	if werr == nil {
+		t.Fatal("writing into a dropped partition gave no error")
+	}
+	// The batches committed before, in the other partition, are all there.
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows_d20261126").Scan(&n); err != nil || n != 10 {
+		t.Errorf("committed partition holds %d records (%v), want 10", n, err)
+	}
+}
+
+var benchBatch = 0 // the writer's default
+
+// OnCommit reports each batch once, with the partitions it created: three
+// days of records make three partitions, each named by exactly one batch.
+func TestWriterOnCommit(t *testing.T) {
+	s := openTest(t, "", Options{})
+	var (
+		mu    sync.Mutex
+		infos []BatchInfo
+	)
+	w, err := s.NewWriter(context.Background(), WriterOptions{BatchSize: 70, OnCommit: func(b BatchInfo) {
+		mu.Lock()
+		infos = append(infos, b)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := threeDays()
+	for i := range recs {
+		if err := w.Write(&recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(infos, func(a, b BatchInfo) int { return a.Number - b.Number })
+	var rows int
+	var created []string
+	for i, b := range infos {
+		if b.Number != i+1 {
+			t.Errorf("batch %d numbered %d", i+1, b.Number)
+		}
+		rows += b.Rows
+		created = append(created, b.Created...)
+	}
+	var last int64
+	for _, b := range infos {
+		last = max(last, b.Total)
+	}
+	if rows != len(recs) || last != int64(len(recs)) {
+		t.Errorf("batches hold %d records (total %d), wrote %d", rows, last, len(recs))
+	}
+	want := []string{"flows_d20261125", "flows_d20261126", "flows_d20261127"}
+	if fmt.Sprint(created) != fmt.Sprint(want) {
+		t.Errorf("created partitions %v, want %v", created, want)
+	}
+}
+
+// DuckDB's own checkpoint-on-commit is off (a failing one invalidates the
+// database); the writer checkpoints instead once the WAL passes
+// checkpointAt, so the WAL stays bounded.
+func TestWriterCheckpoints(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flows.duckdb")
+	s := openTest(t, path, Options{})
+	w, err := s.NewWriter(context.Background(), WriterOptions{BatchSize: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxWAL := int64(0)
+	writeMillis(t, w, 200_000, 2000, func() { maxWAL = max(maxWAL, fileSize(path+".wal")) })
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if maxWAL < checkpointAt/2 || maxWAL > 2*checkpointAt {
+		t.Errorf("largest WAL seen %d bytes; want it to grow to about %d and be folded back", maxWAL, checkpointAt)
+	}
+}
+
+// Two lanes writing while retention runs: retention gets its turn between
+// batches (at the writer's flushes) and neither side waits forever.
+func TestWriterLanesWithRetention(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, "", Options{})
+	w, err := s.NewWriter(ctx, WriterOptions{BatchSize: 1000, Lanes: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	retained := make(chan error, 1)
+	go func() {
+		for range 10 {
+			if _, err := s.DropPartitionsBefore(ctx, day0.Add(-48*time.Hour)); err != nil {
+				retained <- err
+				return
+			}
+		}
+		retained <- nil
+	}()
+	const n = 60000
+	writeMillis(t, w, n, 5000, nil)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-retained:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("retention never got its turn")
+	}
+	var got int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&got); err != nil || got != n {
+		t.Errorf("%d flows stored, %v; want %d", got, err, n)
+	}
+}
+
+// writeMillis writes n records one millisecond apart from day0, flushing
+// every flushEvery records and then calling flushed (if set).
+func writeMillis(t *testing.T, w *Writer, n, flushEvery int, flushed func()) {
+	t.Helper()
+	recs := threeDays()
+	for i := range n {
+		r := recs[i%100]
+		r.Stime = day0.Add(time.Duration(i) * time.Millisecond)
+		r.Ltime = r.Stime
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+		if i%flushEvery == flushEvery-1 {
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if flushed != nil {
+				flushed()
+			}
+		}
+	}
+}
