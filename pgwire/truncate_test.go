@@ -19,8 +19,8 @@ import (
 
 	"tapdb/ingest"
 	"tapdb/internal/testutil"
-	"tapdb/store"
 	"tapdb/schema"
+	"tapdb/store"
 )
 
 // edgeRows are stime/ltime pairs the captures do not have: NULLs, times

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"tapdb/store"
 	"tapdb/schema"
+	"tapdb/store"
 )
 
 func record(t0 time.Time, saddr string, sport int32, daddr string, dport int32, spkts, dpkts int64, state, dir string) schema.Record {

@@ -9,9 +9,9 @@ import (
 	"os"
 	"time"
 
-	"tapdb/store"
 	"tapdb/ingest/csvimport"
 	"tapdb/schema"
+	"tapdb/store"
 )
 
 // importMaxShown is how many bad rows import lists before it only counts.

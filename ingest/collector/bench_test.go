@@ -11,8 +11,8 @@ import (
 	"tapdb/ingest/netflow"
 	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/internal/testutil"
-	"tapdb/store"
 	"tapdb/schema"
+	"tapdb/store"
 )
 
 // BenchmarkNetflowToWriter decodes synthetic NetFlow v5 datagrams (30
