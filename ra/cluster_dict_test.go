@@ -38,7 +38,7 @@ func TestClusterDictionary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.capture+" "+tt.key, func(t *testing.T) {
-			args := []string{"-r", filepath.Join("..", "..", "testdata", "pcaps", tt.capture), "-m", tt.key,
+			args := []string{"-r", filepath.Join("..", "testdata", "pcaps", tt.capture), "-m", tt.key,
 				"-M", "nocorrect", "-L", "-1", "-c", "|", "-s", tt.key + " flgs proto dir"}
 			o, err := Parse(Racluster, args)
 			if err != nil {

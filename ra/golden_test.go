@@ -208,7 +208,7 @@ func TestPrinterMatchesRa(t *testing.T) {
 // captures and compares with Argus's output on the same captures.
 func TestCommandsMatchArgus(t *testing.T) {
 	for _, cp := range e2eCaptures {
-		pcap := filepath.Join("..", "..", "testdata", "pcaps", cp)
+		pcap := filepath.Join("..", "testdata", "pcaps", cp)
 		for _, cmd := range readCmds(t, "e2e.cmds") {
 			t.Run(cp+"/"+cmd[0], func(t *testing.T) {
 				words := strings.Fields(cmd[1])
@@ -229,7 +229,7 @@ func TestRacountMatchesArgus(t *testing.T) {
 		}
 		for _, mode := range []string{"", "proto"} {
 			t.Run(cp+"/"+mode, func(t *testing.T) {
-				name, args := cp+".racount.txt", []string{"-r", filepath.Join("..", "..", "testdata", "pcaps", cp)}
+				name, args := cp+".racount.txt", []string{"-r", filepath.Join("..", "testdata", "pcaps", cp)}
 				if mode != "" {
 					name, args = cp+".racount-"+mode+".txt", append(args, "-M", mode)
 				}
