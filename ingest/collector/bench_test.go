@@ -2,12 +2,17 @@ package collector
 
 import (
 	"context"
+	"encoding/binary"
+	"io"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"tapdb/ingest/capture"
 	"tapdb/ingest/netflow"
 	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/internal/testutil"
@@ -78,4 +83,117 @@ func benchNetflowToWriter(b *testing.B, batch int, locked bool) {
 	}
 	b.ReportMetric(float64(n*30)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(testutil.ProcessCPU()-cpu0)/float64(n*30), "cpu-ns/record")
+}
+
+// BenchmarkUDPDatagram finds the UDP datagram of real frames of several
+// link types (Ethernet, VLAN, Linux cooked, raw IP, pcapng) round robin;
+// one op is one frame and must not allocate.
+func BenchmarkUDPDatagram(b *testing.B) {
+	var frames []capture.Frame
+	for _, name := range []string{"pcapplusplus-many-protocols-large.pcap", "pcapplusplus-dns-packets.pcap",
+		"pcapplusplus-linux-sll.pcap", "pcapplusplus-raw-ip.pcap", "pcapplusplus-vlan-8021q.pcap",
+		"ndpi-ipv6-http-tls-quic.pcap", "pmacct-netflow-v9-cisco.pcap", "pcapplusplus-many-interfaces.pcapng"} {
+		frames = append(frames, loadFrames(b, repoCapture(name))...)
+	}
+	b.ReportAllocs()
+	n, found := 0, 0
+	for b.Loop() {
+		f := &frames[n%len(frames)]
+		if _, ok := UDPDatagram(f.LinkType, f.Data); ok {
+			found++
+		}
+		n++
+	}
+	if found == 0 {
+		b.Fatal("no UDP datagram found")
+	}
+}
+
+// BenchmarkReadCaptures reads a capture of synthetic NetFlow v5 export
+// datagrams (Ethernet, IPv4, UDP to 2055; 30 records each) with
+// ReadCaptures, without a store. "decode" is the whole path (capture
+// reader, frame loop, datagram, NetFlow decoder); "skip" listens to no
+// port, so it measures the reader, the loop and the datagram path alone.
+// Reported as frames/s.
+func BenchmarkReadCaptures(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "v5.pcap")
+	writeV5Capture(b, path, netflowtest.V5Datagrams(4096, time.Unix(1700000000, 0), 7))
+	for _, c := range []struct {
+		name string
+		opts FileOptions
+	}{
+		{"decode", FileOptions{Decoder: netflow.Config{PairWindow: -1}}},
+		{"skip", FileOptions{Ports: []uint16{}}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			emit := func(*schema.Record) error { return nil }
+			b.ReportAllocs()
+			var frames int64
+			for b.Loop() {
+				st, err := ReadCaptures(context.Background(), []string{path}, c.opts, emit)
+				if err != nil {
+					b.Fatal(err)
+				}
+				frames += st.Frames
+			}
+			b.ReportMetric(float64(frames)/b.Elapsed().Seconds(), "frames/s")
+		})
+	}
+}
+
+// loadFrames reads every frame of a capture into memory.
+func loadFrames(tb testing.TB, path string) []capture.Frame {
+	tb.Helper()
+	r, err := capture.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer r.Close()
+	var out []capture.Frame
+	for {
+		var f capture.Frame
+		if err := r.Next(&f); err == io.EOF {
+			return out
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		f.Data = append([]byte(nil), f.Data...)
+		out = append(out, f)
+	}
+}
+
+// writeV5Capture writes the datagrams as a little-endian microsecond pcap
+// of Ethernet frames from 192.0.2.1:2055 to 192.0.2.2:2055.
+func writeV5Capture(tb testing.TB, path string, dgs []netflowtest.Datagram) {
+	tb.Helper()
+	le := binary.LittleEndian
+	out := le.AppendUint32(nil, 0xa1b2c3d4)
+	out = le.AppendUint16(out, 2)
+	out = le.AppendUint16(out, 4)
+	out = append(out, make([]byte, 8)...)
+	out = le.AppendUint32(out, 65535)
+	out = le.AppendUint32(out, 1) // Ethernet
+	for i, d := range dgs {
+		frame := make([]byte, 14+20+8, 14+20+8+len(d.Payload))
+		frame[12], frame[13] = 0x08, 0x00
+		ip := frame[14:34]
+		ip[0] = 0x45
+		binary.BigEndian.PutUint16(ip[2:], uint16(20+8+len(d.Payload)))
+		ip[8], ip[9] = 64, 17
+		copy(ip[12:], []byte{192, 0, 2, 1})
+		copy(ip[16:], []byte{192, 0, 2, 2})
+		u := frame[34:42]
+		binary.BigEndian.PutUint16(u[0:], 2055)
+		binary.BigEndian.PutUint16(u[2:], 2055)
+		binary.BigEndian.PutUint16(u[4:], uint16(8+len(d.Payload)))
+		frame = append(frame, d.Payload...)
+		out = le.AppendUint32(out, uint32(1700000000+i/1000))
+		out = le.AppendUint32(out, uint32(i%1000*1000))
+		out = le.AppendUint32(out, uint32(len(frame)))
+		out = le.AppendUint32(out, uint32(len(frame)))
+		out = append(out, frame...)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		tb.Fatal(err)
+	}
 }
