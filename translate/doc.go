@@ -18,10 +18,10 @@
 // total. After and/or a bare value reuses the previous primitive's
 // qualifiers ("port 80 or 443", "tcp dst port 80 or 443", "bytes gt 10 or
 // 20" = "… or bytes 20"). Keywords are lower-case and case-sensitive; a
-// keyword used as a name takes a backslash ("ip proto \tcp"). Service and
-// protocol names come from built-in copies of Debian's /etc/services and
-// /etc/protocols (tables.go), so results never depend on the host; host
-// names are not resolved.
+// keyword used as a name takes a backslash ("ip proto \tcp"). Service,
+// protocol and EtherType names come from package schema/names (built-in
+// copies of Debian's /etc/services and /etc/protocols), so results never
+// depend on the host; host names are not resolved.
 //
 // Expr.SQL renders the tree as one boolean SQL expression over the flows
 // view (stored and derived columns of schema.Columns) and returns the

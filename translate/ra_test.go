@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tapdb/schema"
+	"tapdb/schema/names"
 )
 
 // knownDiffs are the filters whose results differ from real Argus 3.0.8.2
@@ -96,7 +97,7 @@ func loadArgusCSV(t *testing.T, path string) []schema.Record {
 				*m = "ff:ff:ff:ff:ff:ff"
 			}
 		}
-		if p, ok := protocols[r.Proto]; ok {
+		if p, ok := names.ProtoByName(r.Proto); ok {
 			r.PNum = int32(p)
 		} else if v, err := strconv.Atoi(r.Proto); err == nil {
 			r.PNum = int32(v)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"tapdb/schema"
+	"tapdb/schema/names"
 )
 
 // word is one word of a primitive with its column; dir is set for a
@@ -548,7 +549,7 @@ func portNode(q qual, v word, kw word) (Node, error) {
 		n.Lo, n.Hi = int(p), int(p)
 		return n, nil
 	}
-	s, ok := services[text]
+	s, ok := names.ServiceByName(text)
 	if !ok && text != "" && text[0] >= '0' && text[0] <= '9' {
 		return nil, wordError(v, "bad port number", "")
 	}
@@ -556,20 +557,18 @@ func portNode(q qual, v word, kw word) (Node, error) {
 		return nil, wordError(v, "unknown port", "")
 	}
 	switch {
-	case q.proto == "udp" && !s.udp:
+	case q.proto == "udp" && !s.UDP:
 		return nil, &Error{Column: v.col, Word: v.text, Msg: fmt.Sprintf("port '%s' is tcp at column %d", text, v.col)}
-	case q.proto == "tcp" && !s.tcp:
+	case q.proto == "tcp" && !s.TCP:
 		return nil, &Error{Column: v.col, Word: v.text, Msg: fmt.Sprintf("port '%s' is udp at column %d", text, v.col)}
-	case q.proto == "" && s.tcp && !s.udp:
+	case q.proto == "" && s.TCP && !s.UDP:
 		n.Protos = []int{6}
-	case q.proto == "" && s.udp && !s.tcp:
+	case q.proto == "" && s.UDP && !s.TCP:
 		n.Protos = []int{17}
 	}
-	n.Lo, n.Hi = s.port, s.port
+	n.Lo, n.Hi = s.Port, s.Port
 	return n, nil
 }
-
-var etherNames = map[string]int{"ip": 0x0800, "ipv4": 0x0800, "ipv6": 0x86dd, "arp": 0x0806, "rarp": 0x8035}
 
 func protoNode(q qual, v word) (Node, error) {
 	if q.etherP {
@@ -579,7 +578,7 @@ func protoNode(q qual, v word) (Node, error) {
 			}
 			return &EtherType{Num: int(p)}, nil
 		}
-		if p, ok := etherNames[strings.TrimPrefix(v.text, "\\")]; ok {
+		if p, ok := names.EtherTypeByName(strings.TrimPrefix(v.text, "\\")); ok {
 			return &EtherType{Num: p}, nil
 		}
 		return nil, wordError(v, "unknown ether type", "")
@@ -597,7 +596,7 @@ func protoNode(q qual, v word) (Node, error) {
 	if isKeyword(v.text) {
 		return nil, wordError(v, "protocol", fmt.Sprintf(" is a keyword: write '\\%s'", v.text))
 	}
-	p, ok := protocols[strings.TrimPrefix(v.text, "\\")]
+	p, ok := names.ProtoByName(strings.TrimPrefix(v.text, "\\"))
 	if !ok {
 		return nil, wordError(v, "unknown protocol", "")
 	}

@@ -9,11 +9,6 @@ import (
 	"strings"
 )
 
-type service struct {
-	port     int
-	tcp, udp bool
-}
-
 var (
 	intRe   = regexp.MustCompile(`^[-+]?(0[xX][0-9a-fA-F]+|[0-9]+)$`)
 	floatRe = regexp.MustCompile(`^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$`)
