@@ -1,0 +1,214 @@
+// Command layout measures candidate column layouts for the flow store on
+// the same records: the time DuckDB takes to store them (INSERT … SELECT
+// into a file table and CHECKPOINT, no Go in the path), the file size, and
+// the time of the queries people run. It is the measurement behind the
+// store's second design (store/FORMAT.md); run it with
+//
+//	go run ./bench/layout -base flows.duckdb -rows 5000000
+//
+// where flows.duckdb is a store made by `tapdb sensor` from real captures.
+// The base records are repeated, each copy shifted in time and with its IPv4
+// addresses moved, until there are -rows of them.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// layout is one candidate: the DDL's column list and the SELECT list that
+// fills it from src (the records in today's layout).
+type layout struct {
+	name   string
+	cols   string // column definitions
+	fill   string // select list over src
+	view   string // select list of the flows view over the table t
+	rewrit bool   // queries on text addresses are rewritten to numbers
+}
+
+const v4text = `CASE WHEN %[1]s_num >> 32 = 281470681743360::UHUGEINT >> 32 THEN ` +
+	`((%[1]s_num >> 24) & 255)::VARCHAR || '.' || ((%[1]s_num >> 16) & 255)::VARCHAR || '.' || ((%[1]s_num >> 8) & 255)::VARCHAR || '.' || (%[1]s_num & 255)::VARCHAR ` +
+	`ELSE %[1]s_txt END`
+
+func main() {
+	base := flag.String("base", "", "store made by tapdb sensor (the base records)")
+	rows := flag.Int("rows", 5_000_000, "records per layout")
+	dir := flag.String("dir", os.TempDir(), "directory for the layout files")
+	threads := flag.Int("threads", 2, "DuckDB threads")
+	only := flag.Int("only", -1, "measure only this layout (0, 1, 2)")
+	var sets multiFlag
+	flag.Var(&sets, "set", "a DuckDB setting (name=value) before the runs; repeatable")
+	flag.Parse()
+	if *base == "" {
+		log.Fatal("-base is required")
+	}
+	ctx := context.Background()
+	db, err := sql.Open("duckdb", "?autoinstall_known_extensions=false&autoload_known_extensions=false")
+	if err != nil {
+		log.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	must := func(q string, args ...any) {
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			log.Fatalf("%s: %v", firstLine(q), err)
+		}
+	}
+	must(fmt.Sprintf("SET threads = %d", *threads))
+	for _, kv := range sets {
+		must("SET " + kv)
+	}
+	must("ATTACH '" + *base + "' AS base (READ_ONLY)")
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM base.flows").Scan(&n); err != nil {
+		log.Fatal(err)
+	}
+	copies := (*rows + n - 1) / n
+	// src: the base repeated, copy c shifted by c*601 s and its IPv4
+	// addresses moved by c*256 (text and number alike).
+	must(fmt.Sprintf(`CREATE TABLE src AS
+		WITH b AS (SELECT * EXCLUDE (dur, pkts, bytes, appbytes, tcprtt, rate, srate, drate, sload, dload, load, smeansz, dmeansz) FROM base.flows),
+		c AS (SELECT range AS c FROM range(%d))
+		SELECT * EXCLUDE (c, s4, d4) REPLACE (
+			stime + to_seconds(c * 601) AS stime, ltime + to_seconds(c * 601) AS ltime,
+			CASE WHEN s4 IS NULL THEN saddr ELSE ((s4 >> 24) & 255)::VARCHAR || '.' || ((s4 >> 16) & 255)::VARCHAR || '.' || ((s4 >> 8) & 255)::VARCHAR || '.' || (s4 & 255)::VARCHAR END AS saddr,
+			CASE WHEN d4 IS NULL THEN daddr ELSE ((d4 >> 24) & 255)::VARCHAR || '.' || ((d4 >> 16) & 255)::VARCHAR || '.' || ((d4 >> 8) & 255)::VARCHAR || '.' || (d4 & 255)::VARCHAR END AS daddr,
+			CASE WHEN s4 IS NULL THEN saddr_num ELSE 281470681743360::UHUGEINT + s4 END AS saddr_num,
+			CASE WHEN d4 IS NULL THEN daddr_num ELSE 281470681743360::UHUGEINT + d4 END AS daddr_num)
+		FROM (SELECT *, CASE WHEN saddr_num >> 32 = 65535 THEN (((saddr_num & 4294967295)::UBIGINT + c::UBIGINT * 256) %% 4294967296)::UBIGINT END AS s4,
+			CASE WHEN daddr_num >> 32 = 65535 THEN (((daddr_num & 4294967295)::UBIGINT + c::UBIGINT * 256) %% 4294967296)::UBIGINT END AS d4
+			FROM b, c) ORDER BY stime LIMIT %d`, copies, *rows))
+	var distinct int
+	db.QueryRowContext(ctx, "SELECT count(DISTINCT saddr) FROM src").Scan(&distinct)
+	fmt.Printf("records: %d (%d base records x %d copies), distinct saddr %d, threads %d\n\n", *rows, n, copies, distinct, *threads)
+
+	all := "stime, ltime, flgs, proto, pnum, etype, saddr, sport, dir, daddr, dport, spkts, dpkts, sbytes, dbytes, sappbytes, dappbytes, state, cause, smac, dmac, sttl, dttl, stos, dtos, svlan, dvlan, smpls, dmpls, stcpflags, dtcpflags, sretrans, dretrans, swin, dwin, stcpb, dtcpb, synack, ackdat, encaps, inode, srcid, seq, trans, saddr_num, daddr_num"
+	var srcCols []string
+	r, err := db.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'src' ORDER BY ordinal_position")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for r.Next() {
+		var c, t string
+		r.Scan(&c, &t)
+		srcCols = append(srcCols, c+" "+t)
+	}
+	r.Close()
+	today := strings.Join(srcCols, ", ")
+	enum := func(col string) string {
+		return fmt.Sprintf("(SELECT list(DISTINCT %s ORDER BY %s) FROM src)", col, col)
+	}
+	_ = enum
+	compact := strings.NewReplacer(
+		"saddr VARCHAR, ", "", "daddr VARCHAR, ", "", "proto VARCHAR, ", "",
+		"dir VARCHAR", "dir UTINYINT", "state VARCHAR", "state UTINYINT", "cause VARCHAR", "cause UTINYINT",
+		"smac VARCHAR", "smac UBIGINT", "dmac VARCHAR", "dmac UBIGINT",
+		"synack DOUBLE", "synack INTEGER", "ackdat DOUBLE", "ackdat INTEGER",
+		"encaps VARCHAR", "encaps UTINYINT", "srcid VARCHAR", "srcid USMALLINT",
+	).Replace(today) + ", saddr_txt VARCHAR, daddr_txt VARCHAR"
+	codes := func(col string) string {
+		return fmt.Sprintf("list_position((SELECT list(DISTINCT %[1]s ORDER BY %[1]s) FROM src), %[1]s)::UTINYINT", col)
+	}
+	mac := func(col string) string {
+		return fmt.Sprintf("('0x' || replace(%s, ':', ''))::UBIGINT", col)
+	}
+	compactFill := strings.NewReplacer(
+		"saddr, ", "", "daddr, ", "", "proto, ", "",
+		"dir,", codes("dir")+",", "state,", codes("state")+",", "cause,", codes("cause")+",",
+		"smac,", mac("smac")+",", "dmac,", mac("dmac")+",",
+		"synack,", "(synack * 1e6)::INTEGER,", "ackdat,", "(ackdat * 1e6)::INTEGER,",
+		"encaps,", codes("encaps")+",", "srcid,", "0::USMALLINT,",
+	).Replace(all) + ", CASE WHEN saddr_num >> 32 = 65535 THEN NULL ELSE saddr END, CASE WHEN daddr_num >> 32 = 65535 THEN NULL ELSE daddr END"
+
+	layouts := []layout{
+		{name: "today (46 columns, 12 VARCHAR)", cols: today, fill: all, view: "*"},
+		{name: "compact (43 columns: IPv4 text derived, codes, MAC numbers, µs ints)", cols: compact, fill: compactFill,
+			view: "*, " + fmt.Sprintf(v4text, "saddr") + " AS saddr, " + fmt.Sprintf(v4text, "daddr") + " AS daddr", rewrit: true},
+		{name: "compact, IPv4 text stored", cols: strings.Replace(compact, ", saddr_txt VARCHAR, daddr_txt VARCHAR", ", saddr VARCHAR, daddr VARCHAR", 1),
+			fill: strings.Replace(compactFill, ", CASE WHEN saddr_num >> 32 = 65535 THEN NULL ELSE saddr END, CASE WHEN daddr_num >> 32 = 65535 THEN NULL ELSE daddr END", ", saddr, daddr", 1), view: "*"},
+	}
+	queries := []struct{ name, text, rewritten string }{
+		{"one hour count(*)", "SELECT count(*) FROM v WHERE stime >= (SELECT min(stime) FROM src) + INTERVAL 100 HOUR AND stime < (SELECT min(stime) FROM src) + INTERVAL 101 HOUR", ""},
+		{"saddr = text", "SELECT count(*) FROM v WHERE saddr = '192.168.1.34'", "SELECT count(*) FROM v WHERE saddr_num = 281470681743360::UHUGEINT + 3232235810"},
+		{"net 10.0.0.0/8 (numbers)", "SELECT count(*) FROM v WHERE saddr_num BETWEEN 281470849515520::UHUGEINT AND 281470866292735::UHUGEINT", ""},
+		{"group by saddr top 10", "SELECT saddr, sum(sbytes) FROM v GROUP BY 1 ORDER BY 2 DESC LIMIT 10", ""},
+		{"udp and port domain", "SELECT count(*) FROM v WHERE pnum = 17 AND (sport = 53 OR dport = 53)", ""},
+		{"print 1 M rows as text", "SELECT sum(length(concat_ws(',', stime, saddr, sport, daddr, dport, state))) FROM (SELECT * FROM v LIMIT 1000000)", ""},
+	}
+	for i, l := range layouts {
+		if *only >= 0 && i != *only {
+			continue
+		}
+		path := filepath.Join(*dir, fmt.Sprintf("layout%d.duckdb", i))
+		os.Remove(path)
+		os.Remove(path + ".wal")
+		must("ATTACH '" + path + "' AS l")
+		must("CREATE TABLE l.t (" + l.cols + ")")
+		start := time.Now()
+		must("INSERT INTO l.t SELECT " + l.fill + " FROM src")
+		must("CHECKPOINT l")
+		el := time.Since(start)
+		fi, _ := os.Stat(path)
+		must("CREATE VIEW l.v AS SELECT " + l.view + " FROM l.t")
+		must("USE l")
+		fmt.Printf("%s\n  store: %.2f s, %.2f M records/s, %.2f µs/record, file %.1f MiB (%.1f B/record)\n",
+			l.name, el.Seconds(), float64(*rows)/el.Seconds()/1e6, el.Seconds()*1e6/float64(*rows), float64(fi.Size())/(1<<20), float64(fi.Size())/float64(*rows))
+		for _, q := range queries {
+			text := q.text
+			if l.rewrit && q.rewritten != "" {
+				text = q.rewritten
+			}
+			best := time.Hour
+			for range 3 {
+				t0 := time.Now()
+				rows, err := db.QueryContext(ctx, strings.ReplaceAll(text, "FROM src", "FROM memory.src"))
+				if err != nil {
+					log.Fatalf("%s: %v", q.name, err)
+				}
+				for rows.Next() {
+				}
+				rows.Close()
+				best = min(best, time.Since(t0))
+			}
+			note := ""
+			if l.rewrit && q.rewritten != "" {
+				note = " (rewritten to numbers)"
+			}
+			fmt.Printf("  %-26s %8.2f ms%s\n", q.name, float64(best.Microseconds())/1000, note)
+			if l.rewrit && q.rewritten != "" {
+				t0 := time.Now()
+				rows, err := db.QueryContext(ctx, q.text)
+				if err == nil {
+					for rows.Next() {
+					}
+					rows.Close()
+				}
+				fmt.Printf("  %-26s %8.2f ms (text form, not rewritten)\n", q.name, float64(time.Since(t0).Microseconds())/1000)
+			}
+		}
+		must("USE memory")
+		must("DETACH l")
+	}
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
