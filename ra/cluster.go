@@ -12,25 +12,11 @@ import (
 // defaultKey is racluster's flow key when -m is not given.
 var defaultKey = []string{"srcid", "proto", "saddr", "sport", "daddr", "dport"}
 
-// clusterKeys are the -m objects racluster accepts (Argus's list, less the
-// objects tapdb has no column for); "matrix" is the unordered address pair.
-var clusterKeys = map[string]bool{
-	"srcid": true, "smac": true, "dmac": true, "smpls": true, "dmpls": true,
-	"svlan": true, "dvlan": true, "saddr": true, "daddr": true, "proto": true,
-	"sport": true, "dport": true, "stos": true, "dtos": true, "sttl": true,
-	"dttl": true, "stcpb": true, "dtcpb": true, "inode": true,
-}
-
-// Merge rules for columns that are not part of the key. A column with no
-// rule keeps its value when every merged record agrees and is blank (NULL)
-// otherwise, as Argus's RACLUSTER_PRESERVE_FIELDS does.
-var (
-	sumRule    = map[string]bool{"spkts": true, "dpkts": true, "sbytes": true, "dbytes": true, "sappbytes": true, "dappbytes": true, "sretrans": true, "dretrans": true, "trans": true}
-	latestRule = map[string]bool{"cause": true, "swin": true, "dwin": true}
-	bitOrRule  = map[string]bool{"stcpflags": true, "dtcpflags": true}
-	maxRule    = map[string]bool{"ltime": true, "synack": true, "ackdat": true}
-	minRule    = map[string]bool{"stime": true, "seq": true}
-)
+// Columns that are not part of the key are merged by their column's
+// merge rule (schema.Column.Merge); the -m objects racluster accepts are
+// the columns marked schema.Column.ClusterKey (Argus's list, less the
+// objects tapdb has no column for), and "matrix", the unordered address
+// pair.
 
 // flagPositions is the width of the Argus flag string.
 const flagPositions = 9
@@ -83,10 +69,7 @@ func clusterKeyList(o *Options) (*cluster, error) {
 				}
 				masks[name] = n
 				add(name)
-			case clusterKeys[k]:
-				if _, ok := schema.Lookup(k); !ok {
-					return nil, &OptionError{Msg: fmt.Sprintf("-m %s: no such column", k)}
-				}
+			case isClusterKey(k):
 				if k == "sport" || k == "dport" {
 					add("proto")
 				}
@@ -97,6 +80,13 @@ func clusterKeyList(o *Options) (*cluster, error) {
 		}
 	}
 	return &cluster{keys: keys, masks: masks, correct: correct, matrix: matrix}, nil
+}
+
+// isClusterKey reports whether -m accepts the column name as an
+// aggregation object.
+func isClusterKey(name string) bool {
+	c, ok := schema.Lookup(name)
+	return ok && c.ClusterKey
 }
 
 // clusterSQL is racluster: one GROUP BY over the filtered records.
@@ -334,33 +324,35 @@ func (cl *cluster) aggregates() []string {
 			continue
 		}
 		c, _ := schema.Lookup(n)
-		switch {
-		case sumRule[n]:
+		switch c.Merge {
+		case schema.MergeSum:
 			out = append(out, "CAST(sum("+n+") AS BIGINT) AS "+n)
-		case minRule[n]:
+		case schema.MergeMin:
 			out = append(out, "min("+n+") AS "+n)
-		case maxRule[n]:
+		case schema.MergeMax:
 			out = append(out, "max("+n+") AS "+n)
-		case n == "state":
-			out = append(out, "arg_max(state, ltime) AS state", "bool_or(state = 'INT') AS _state_int")
-		case latestRule[n]:
+		case schema.MergeState:
+			out = append(out, "arg_max("+n+", ltime) AS "+n, "bool_or("+n+" = 'INT') AS _state_int")
+		case schema.MergeLatest:
 			out = append(out, "arg_max("+n+", ltime) AS "+n)
-		case bitOrRule[n]:
+		case schema.MergeBitOr:
 			out = append(out, "bit_or("+n+") AS "+n)
-		case n == "flgs":
-			out = append(out, flagsUnion()+" AS flgs")
-		case n == "proto": // decoded by dictDecoded
-			out = append(out, "min(_rproto) AS _rproto_min", "max(_rproto) AS _rproto_max")
-		case n == "pnum":
-			out = append(out, "CASE WHEN min(pnum) = max(pnum) THEN min(pnum) ELSE 0 END AS pnum")
-		case n == "dir": // decoded by dictDecoded
-			out = append(out, "min(_rdir) AS _rdir_min", "min(_rdir) IS NOT DISTINCT FROM max(_rdir) AS _dir_same", "bool_and(_dq) AS _dir_q")
-		case c.Kind == schema.KindAddr:
+		case schema.MergeFlags:
+			out = append(out, flagsUnion()+" AS "+n)
+		case schema.MergeProto: // decoded by dictDecoded
+			r := rankCode(n)
+			out = append(out, "min("+r+") AS "+r+"_min", "max("+r+") AS "+r+"_max")
+		case schema.MergeSameOrZero:
+			out = append(out, "CASE WHEN min("+n+") = max("+n+") THEN min("+n+") ELSE 0 END AS "+n)
+		case schema.MergeDir: // decoded by dictDecoded
+			r := rankCode(n)
+			out = append(out, "min("+r+") AS "+r+"_min", "min("+r+") IS NOT DISTINCT FROM max("+r+") AS _dir_same", "bool_and(_dq) AS _dir_q")
+		case schema.MergeAddr:
 			num := n + "_num"
 			out = append(out, "min("+n+") AS "+n, "min("+n+") IS NOT DISTINCT FROM max("+n+") AS _"+n+"_same",
 				"min("+num+") AS _"+n+"_lo", "max("+num+") AS _"+n+"_hi",
 				"count("+num+") = count(*) AS _"+n+"_all", "arg_min("+n+", stime) AS _"+n+"_first")
-		default:
+		default: // schema.MergePreserve
 			out = append(out, "CASE WHEN min("+n+") = max("+n+") THEN min("+n+") END AS "+n)
 		}
 	}
@@ -394,11 +386,11 @@ func (cl *cluster) merged() []string {
 		switch {
 		case slices.Contains(cl.keys, n):
 			out = append(out, n)
-		case n == "dir":
-			out = append(out, mergedDir+" AS dir")
-		case n == "state":
-			out = append(out, mergedState+" AS state")
-		case c.Kind == schema.KindAddr:
+		case c.Merge == schema.MergeDir:
+			out = append(out, mergedDir+" AS "+n)
+		case c.Merge == schema.MergeState:
+			out = append(out, mergedState+" AS "+n)
+		case c.Merge == schema.MergeAddr:
 			out = append(out, addrPrefix(n)+" AS "+n)
 		default:
 			out = append(out, n)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"tapdb/schema"
 )
 
 // Merging string columns record by record is what makes a large GROUP BY
@@ -18,23 +20,26 @@ import (
 // back into strings.
 
 // dictColumns are the string columns the merge reads through the
-// dictionary, in a fixed order: flgs (when printed), proto unless it is a
-// key, and dir. state stays a string: arg_max(state, ltime) costs little
-// next to the rest (and the SQL tests look for it).
+// dictionary, in table order: those merged as flag strings (flgs, when
+// printed), as protocol names (proto, unless it is a key) and as
+// directions (dir). state stays a string: arg_max(state, ltime) costs
+// little next to the rest (and the SQL tests look for it).
 func (cl *cluster) dictColumns() []string {
 	var out []string
-	for _, n := range []string{"flgs", "proto", "dir"} {
-		if cl.need[n] && !slices.Contains(cl.keys, n) {
-			out = append(out, n)
+	for _, c := range schema.StoredColumns() {
+		if (c.Merge == schema.MergeFlags || dictRanked(c)) && cl.need[c.Name] && !slices.Contains(cl.keys, c.Name) {
+			out = append(out, c.Name)
 		}
 	}
 	return out
 }
 
-// dictRanked reports whether column n is merged by rank (flgs is merged by
-// code points instead); rankCode is its rank column, listName the column
-// holding its sorted values.
-func dictRanked(n string) bool { return n == "proto" || n == "dir" }
+// dictRanked reports whether column c is merged by rank (flag strings are
+// merged by code points instead); rankCode is its rank column, listName
+// the column holding its sorted values.
+func dictRanked(c schema.Column) bool {
+	return c.Merge == schema.MergeProto || c.Merge == schema.MergeDir
+}
 
 func rankCode(n string) string { return "_r" + n }
 
@@ -138,7 +143,7 @@ func (cl *cluster) dictDecoded() (sel, lists []string) {
 func (cl *cluster) dictHelpers() []string {
 	var out []string
 	for _, n := range cl.dictColumns() {
-		if dictRanked(n) {
+		if c, _ := schema.Lookup(n); dictRanked(c) {
 			out = append(out, rankCode(n)+"_min")
 		}
 		if n == "proto" {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"tapdb/schema"
+	"tapdb/schema/rafmt"
 )
 
 // The golden files come from the real Argus 3.0.8 clients (testdata/regen.sh).
@@ -145,21 +146,11 @@ func parseValue(t testing.TB, c schema.Column, s string, pnum int64) any {
 		}
 		return f
 	case schema.KindPort:
-		if h, ok := strings.CutPrefix(s, "0x"); ok {
-			n, err := strconv.ParseInt(h, 16, 64)
-			if err != nil {
-				t.Fatalf("%s %q: %v", c.Name, s, err)
-			}
-			if pnum == pnumICMP && c.Name == "dport" {
-				n = (n&0xff)<<8 | n>>8
-			}
-			return int32(n)
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
+		n, _, err := rafmt.ParsePort(s, pnum == rafmt.PnumICMP && c.Name == "dport")
 		if err != nil {
 			t.Fatalf("%s %q: %v", c.Name, s, err)
 		}
-		return int32(n)
+		return n
 	case schema.KindDir:
 		return strings.TrimSpace(s)
 	case schema.KindFlags:

@@ -3,13 +3,14 @@ package ra
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"tapdb/schema"
+	"tapdb/schema/names"
+	"tapdb/schema/rafmt"
 )
 
 // Format is how values are printed: the print options of the command line.
@@ -143,7 +144,7 @@ func (p *Printer) header() error {
 			b.WriteString(label)
 			continue
 		}
-		if centred[f.Name] && len(label) < f.Width {
+		if f.CentreLabel && len(label) < f.Width {
 			left := (f.Width - len(label)) / 2
 			label = strings.Repeat(" ", left) + label
 			b.WriteString(pad(label, f.Width, true))
@@ -247,13 +248,13 @@ func (p *Printer) appendText(dst []byte, f Field, v any, pnum int64) []byte {
 		if !ok {
 			return appendString(dst, v)
 		}
-		return appendTime(dst, t, p.f)
+		return rafmt.AppendTime(dst, t, p.f.Loc, p.f.Precision, p.f.Epoch)
 	case schema.KindFloat:
 		x, ok := asFloat(v)
 		if !ok {
 			return appendString(dst, v)
 		}
-		if single[f.Name] {
+		if f.Precision == schema.Single {
 			x = float64(float32(x))
 		}
 		return strconv.AppendFloat(dst, x, 'f', p.f.Precision, 64)
@@ -262,13 +263,13 @@ func (p *Printer) appendText(dst []byte, f Field, v any, pnum int64) []byte {
 		if !ok {
 			return appendString(dst, v)
 		}
-		return appendPort(dst, f.Name, n, pnum, p.f.Numeric)
+		return rafmt.AppendPort(dst, n, pnum, f.Name == "dport", p.f.Numeric, names.ServiceName)
 	case schema.KindHex:
 		n, ok := asInt(v)
 		if !ok {
 			return appendString(dst, v)
 		}
-		return appendHex(dst, n, 2)
+		return rafmt.AppendHex(dst, n, 2)
 	}
 	if f.Name == "proto" && p.f.Numeric >= 2 && pnum >= 0 {
 		return strconv.AppendInt(dst, pnum, 10)
@@ -284,119 +285,9 @@ func appendString(dst []byte, v any) []byte {
 		return append(dst, x...)
 	case []byte:
 		return append(dst, x...)
-	case int64:
-		return strconv.AppendInt(dst, x, 10)
-	case int32:
-		return strconv.AppendInt(dst, int64(x), 10)
-	case int16:
-		return strconv.AppendInt(dst, int64(x), 10)
-	case int8:
-		return strconv.AppendInt(dst, int64(x), 10)
-	case uint8:
-		return strconv.AppendInt(dst, int64(x), 10)
-	case uint16:
-		return strconv.AppendInt(dst, int64(x), 10)
-	case uint32:
-		return strconv.AppendInt(dst, int64(x), 10)
+	}
+	if out, ok := rafmt.AppendInt(dst, v); ok {
+		return out
 	}
 	return append(dst, asString(v)...)
-}
-
-// appendHex appends n as 0x and at least digits lower-case hex digits,
-// as fmt's %0Nx does.
-func appendHex(dst []byte, n int64, digits int) []byte {
-	dst = append(dst, '0', 'x')
-	if n < 0 { // %x of a negative number: a minus sign after 0x is not what ra prints, but it is what fmt did
-		return append(dst[:len(dst)-2], fmt.Sprintf("0x%0*x", digits, n)...)
-	}
-	var b [16]byte
-	i := len(b)
-	for n > 0 || len(b)-i < digits {
-		i--
-		b[i] = "0123456789abcdef"[n&0xf]
-		n >>= 4
-	}
-	return append(dst, b[i:]...)
-}
-
-// appendTime appends t as %T.%f in the format's zone, or as Unix seconds
-// with -u; the fraction is cut, not rounded, to -p digits, as ra does.
-func appendTime(dst []byte, t time.Time, f Format) []byte {
-	if f.Epoch {
-		dst = strconv.AppendInt(dst, t.Unix(), 10)
-	} else {
-		h, m, s := t.In(f.Loc).Clock()
-		dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10))
-	}
-	if f.Precision > 0 {
-		var frac [9]byte
-		ns := t.Nanosecond()
-		for i := 8; i >= 0; i-- {
-			frac[i] = byte('0' + ns%10)
-			ns /= 10
-		}
-		dst = append(dst, '.')
-		dst = append(dst, frac[:min(f.Precision, 9)]...)
-	}
-	return dst
-}
-
-// centred are the columns whose header ra centres instead of
-// right-aligning (3.0.8 prints "    Seq     ").
-var centred = map[string]bool{"seq": true}
-
-// single are the columns ra computes in single precision: printing them
-// through float32 gives ra's digits (2298.850586, not 2298.850575).
-var single = map[string]bool{
-	"rate": true, "srate": true, "drate": true,
-	"load": true, "sload": true, "dload": true,
-	"smeansz": true, "dmeansz": true,
-}
-
-// Protocol numbers the port printer treats specially.
-const (
-	pnumICMP   = 1
-	pnumTCP    = 6
-	pnumUDP    = 17
-	pnumICMPv6 = 58
-)
-
-// appendPort appends a port: ICMP type/code and id in hex (the id, in
-// dport, byte-swapped as ra prints it), ICMPv6 in hex unless -n, TCP and
-// UDP ports by service name unless -n.
-func appendPort(dst []byte, name string, n, pnum int64, numeric int) []byte {
-	switch pnum {
-	case pnumICMP:
-		if name == "dport" {
-			n = (n&0xff)<<8 | (n>>8)&0xff
-		}
-		return appendHex(dst, n&0xffff, 4)
-	case pnumICMPv6:
-		if numeric == 0 {
-			return appendHex(dst, n&0xffff, 4)
-		}
-	case pnumTCP, pnumUDP:
-		if numeric == 0 {
-			if s := ServiceName(int(n), pnum == pnumTCP); s != "" {
-				return append(dst, s...)
-			}
-		}
-	case 0: // LLC: the ports are SAPs
-		if numeric == 0 {
-			if s, ok := llcSAPs[n]; ok {
-				return append(dst, s...)
-			}
-		}
-	}
-	return strconv.AppendInt(dst, n, 10)
-}
-
-// llcSAPs names the IEEE 802.2 service access points ra names.
-var llcSAPs = map[int64]string{
-	0x42: "stp",
-	0x06: "ip",
-	0xaa: "snap",
-	0xe0: "netware",
-	0xf0: "netbios",
-	0xfe: "iso",
 }

@@ -7,24 +7,10 @@ import (
 	"tapdb/schema"
 )
 
-// descending are the rasort keys Argus sorts largest first: counters,
-// rates and loads (and the TCP base sequence numbers, as 3.0.8 does).
-// Every other key (times, durations, addresses, ports, protocol, TTL, TOS,
-// labels, ids) sorts ascending.
-var descending = map[string]bool{
-	"pkts": true, "spkts": true, "dpkts": true,
-	"bytes": true, "sbytes": true, "dbytes": true,
-	"appbytes": true, "sappbytes": true, "dappbytes": true,
-	"load": true, "sload": true, "dload": true,
-	"rate": true, "srate": true, "drate": true,
-	"sretrans": true, "dretrans": true,
-	"stcpb": true, "dtcpb": true,
-	"trans": true,
-}
-
-// sortKey is the ORDER BY term of one rasort key. Addresses sort by their
-// numeric form so that 10.0.0.9 comes before 10.0.0.10; the protocol by
-// its number.
+// sortKey is the ORDER BY term of one rasort key: the key's column, or
+// the column it sorts by (schema.Column.SortBy: addresses by their numeric
+// form, the protocol by its number), in the column's direction
+// (schema.Column.SortDesc: counters, rates and loads largest first).
 func sortKey(key string) (string, error) {
 	name := key
 	if a, ok := aliases[name]; ok {
@@ -35,15 +21,10 @@ func sortKey(key string) (string, error) {
 		return "", &OptionError{Msg: fmt.Sprintf("-m: unknown sort key %q", key)}
 	}
 	col := c.Name
-	if c.Kind == schema.KindAddr {
-		if _, ok := schema.Lookup(c.Name + "_num"); ok {
-			col = c.Name + "_num"
-		}
+	if c.SortBy != "" {
+		col = c.SortBy
 	}
-	if c.Name == "proto" {
-		col = "pnum"
-	}
-	if descending[c.Name] {
+	if c.SortDesc {
 		return col + " DESC NULLS LAST", nil
 	}
 	return col + " ASC NULLS FIRST", nil

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strconv"
 	"time"
+
+	"tapdb/schema/rafmt"
 )
 
 // The database drivers return different Go types for the same column
@@ -12,23 +14,10 @@ import (
 // these helpers read any of them.
 
 func asInt(v any) (int64, bool) {
+	if n, ok := rafmt.Int64(v); ok {
+		return n, true
+	}
 	switch x := v.(type) {
-	case int64:
-		return x, true
-	case int32:
-		return int64(x), true
-	case int16:
-		return int64(x), true
-	case int8:
-		return int64(x), true
-	case int:
-		return int64(x), true
-	case uint8:
-		return int64(x), true
-	case uint16:
-		return int64(x), true
-	case uint32:
-		return int64(x), true
 	case uint64:
 		return int64(x), true
 	case float64:
