@@ -44,25 +44,14 @@ const (
 type layout struct {
 	header []string
 	idx    map[string]int // column name → field index
-	// set holds, per field, the setter of a plain stored column (nil for
-	// the columns the reader handles itself and for ignored ones).
-	set      []setter
-	names    []string // per field: the column name, "" if ignored
+	// set holds, per field, the import setter of a plain stored column
+	// (nil for the columns the reader reads jointly and for ignored ones).
+	set      []func(r *schema.Record, text string) error
+	cols     []schema.Column // per field: the column, the zero Column if ignored
 	pkts     total
 	bytes    total
 	appbytes total
 	warnings []string
-}
-
-// special reports the stored columns Read fills itself, because their
-// values depend on one another.
-func special(name string) bool {
-	switch name {
-	case "stime", "ltime", "proto", "pnum", "etype", "saddr", "sport", "daddr", "dport",
-		"spkts", "dpkts", "sbytes", "dbytes", "sappbytes", "dappbytes", "saddr_num", "daddr_num":
-		return true
-	}
-	return false
 }
 
 // newLayout maps header words to columns.
@@ -70,8 +59,8 @@ func newLayout(header []string) (*layout, error) {
 	l := &layout{
 		header: header,
 		idx:    make(map[string]int, len(header)),
-		set:    make([]setter, len(header)),
-		names:  make([]string, len(header)),
+		set:    make([]func(*schema.Record, string) error, len(header)),
+		cols:   make([]schema.Column, len(header)),
 	}
 	for i, h := range header {
 		word := strings.TrimSpace(h)
@@ -87,16 +76,15 @@ func newLayout(header []string) (*layout, error) {
 			return nil, fmt.Errorf("header: columns %d %q and %d %q both name %s", j+1, strings.TrimSpace(header[j]), i+1, word, c.Name)
 		}
 		l.idx[c.Name] = i
-		l.names[i] = c.Name
-		if !c.Stored() || special(c.Name) {
-			continue
+		l.cols[i] = c
+		if !c.Stored() || c.Import.Joint {
+			continue // derived, or read by Reader.record with the columns it depends on
 		}
-		s := setterFor(c.Name)
-		if s == nil {
+		if c.Import.Set == nil {
 			l.warnings = append(l.warnings, fmt.Sprintf("column %d %q (%s) is not imported", i+1, word, c.Name))
 			continue
 		}
-		l.set[i] = s
+		l.set[i] = c.Import.Set
 	}
 	for _, need := range [...]string{"stime", "saddr", "daddr"} {
 		if _, ok := l.idx[need]; !ok {

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"tapdb/internal/argusref"
 	"tapdb/schema"
+	"tapdb/schema/rafmt"
 )
 
 // Options tune how text is read.
@@ -243,7 +243,7 @@ func (p *Reader) record(rec *schema.Record, fields []string) error {
 		fail("proto", err)
 	}
 	if s, ok := p.field(fields, "pnum"); ok && s != "" {
-		if v, err := parseUint(s, 16); err != nil {
+		if v, err := rafmt.ParseUint(s, 16); err != nil {
 			fail("pnum", err)
 		} else {
 			pr.pnum = int32(v)
@@ -258,7 +258,7 @@ func (p *Reader) record(rec *schema.Record, fields []string) error {
 		}
 	}
 	if s, ok := p.field(fields, "etype"); ok && s != "" {
-		if v, err := parseUint(s, 16); err != nil {
+		if v, err := rafmt.ParseUint(s, 16); err != nil {
 			fail("etype", err)
 		} else {
 			rec.EType = uint16(v)
@@ -320,16 +320,17 @@ func (p *Reader) record(rec *schema.Record, fields []string) error {
 		if s == "" {
 			continue
 		}
-		if p.l.names[i] == "flgs" {
-			s = strings.TrimRight(fields[i], " ") // the leading blank is a position
+		c := &p.l.cols[i]
+		if c.Kind == schema.KindFlags {
+			s = strings.TrimRight(fields[i], " ") // a leading blank is a position
 		}
 		if err := set(rec, s); err != nil {
-			var big *tooBig
-			if errors.As(err, &big) {
-				p.note(big.Error())
+			var clamped *schema.Clamped
+			if errors.As(err, &clamped) {
+				p.note(c.Label + " " + clamped.Error())
 				continue
 			}
-			fail(p.l.names[i], err)
+			fail(c.Name, err)
 		}
 	}
 
@@ -351,7 +352,7 @@ func isTimeOfDay(s string) bool { return strings.Contains(s, ":") && !strings.Co
 
 // parseSeconds reads a duration in seconds ("12.345678").
 func parseSeconds(s string) (time.Duration, error) {
-	t, err := argusref.ParseUnixTime(s)
+	t, err := rafmt.ParseUnixTime(s)
 	if err != nil || t.Unix() > 1<<32 {
 		return 0, fmt.Errorf("%q is not a number of seconds", s)
 	}
@@ -365,7 +366,7 @@ func (p *Reader) pair(fields []string, how total, src, dst, tot string, s, d *in
 		if !ok || text == "" {
 			return 0
 		}
-		v, err := parseUint(text, 63)
+		v, err := rafmt.ParseUint(text, 63)
 		if err != nil {
 			fail(name, err)
 			return 0

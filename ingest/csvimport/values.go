@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"tapdb/internal/argusref"
 	"tapdb/schema"
+	"tapdb/schema/rafmt"
 )
 
 // Ethertypes of the network layers the store records.
@@ -18,14 +18,6 @@ const (
 	etherIPv6 = 0x86dd
 	etherARP  = 0x0806
 	etherRARP = 0x8035
-)
-
-// IP protocol numbers the parser treats specially.
-const (
-	pnumICMP   = 1
-	pnumTCP    = 6
-	pnumUDP    = 17
-	pnumICMPv6 = 58
 )
 
 // ErrNeedDate is returned (not as a row error: every row would fail) when
@@ -51,7 +43,7 @@ func (p *Reader) parseTime(s string) (time.Time, error) {
 		return time.Time{}, errors.New("empty time")
 	}
 	if !strings.ContainsAny(s, ":/-") {
-		t, err := argusref.ParseUnixTime(s)
+		t, err := rafmt.ParseUnixTime(s)
 		if err == nil && t.Year() > 9999 {
 			return time.Time{}, fmt.Errorf("%q is after the year 9999", s)
 		}
@@ -186,7 +178,7 @@ func (p *Reader) parseProto(s string, ip bool) (proto, error) {
 		return proto{name: s}, nil
 	case "rtp", "rtcp", "udt":
 		// UDP flows argus classified by their payload; the name is kept.
-		return proto{name: s, pnum: pnumUDP}, nil
+		return proto{name: s, pnum: rafmt.PnumUDP}, nil
 	}
 	if !ip {
 		// An ethertype name (lldp, loop, …): its number is not kept.
@@ -207,12 +199,12 @@ func (p *Reader) parsePort(s string, pr proto, dst bool) (int32, bool, error) {
 		return 0, false, nil
 	}
 	if s[0] >= '0' && s[0] <= '9' {
-		return argusref.ParsePort(s, dst && pr.pnum == pnumICMP && pr.etype == 0)
+		return rafmt.ParsePort(s, dst && pr.pnum == rafmt.PnumICMP && pr.etype == 0)
 	}
-	if pr.pnum != pnumTCP && pr.pnum != pnumUDP {
+	if pr.pnum != rafmt.PnumTCP && pr.pnum != rafmt.PnumUDP {
 		return 0, false, fmt.Errorf("%q is not a port number", s)
 	}
-	n, err := p.names.service(s, pr.pnum == pnumTCP)
+	n, err := p.names.service(s, pr.pnum == rafmt.PnumTCP)
 	if err != nil {
 		return 0, false, err
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tapdb/schema/rafmt"
 )
 
 // Column labels ra prints in its header line for the fields this package
@@ -126,7 +128,7 @@ func parseLine(header []string, idx map[string]int, fields []string) (Record, er
 		if !ok {
 			return
 		}
-		t, err := parseUnixTime(s)
+		t, err := rafmt.ParseUnixTime(s)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", col, err))
 			return
@@ -142,11 +144,11 @@ func parseLine(header []string, idx map[string]int, fields []string) (Record, er
 	daddr, _ := get(colDaddr)
 	sportText, _ := get(colSport)
 	dportText, _ := get(colDport)
-	sport, sok, err := parsePort(sportText, false)
+	sport, sok, err := rafmt.ParsePort(sportText, false)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("Sport: %w", err))
 	}
-	dport, dok, err := parsePort(dportText, proto == "icmp")
+	dport, dok, err := rafmt.ParsePort(dportText, proto == "icmp")
 	if err != nil {
 		errs = append(errs, fmt.Errorf("Dport: %w", err))
 	}
@@ -186,64 +188,3 @@ func parseLine(header []string, idx map[string]int, fields []string) (Record, er
 	}
 	return rec, errors.Join(errs...)
 }
-
-// parsePort reads a port column: blank (no port), decimal, or Argus's
-// hexadecimal ICMP form "0x0303". swap undoes the byte swap ra applies when
-// it prints an ICMP destination port (echo id 7 is printed 0x0700).
-func parsePort(s string, swap bool) (int32, bool, error) {
-	if s == "" {
-		return 0, false, nil
-	}
-	var (
-		v   uint64
-		err error
-	)
-	if h, ok := strings.CutPrefix(s, "0x"); ok {
-		v, err = strconv.ParseUint(h, 16, 16)
-	} else {
-		v, err = strconv.ParseUint(s, 10, 16)
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("%q is not a port", s)
-	}
-	if swap {
-		v = (v&0xff)<<8 | v>>8
-	}
-	return int32(v), true, nil
-}
-
-// parseUnixTime reads ra -u's "seconds.micros" (any number of fraction
-// digits up to nanoseconds) as a UTC time.
-func parseUnixTime(s string) (time.Time, error) {
-	secText, fracText, _ := strings.Cut(s, ".")
-	sec, err := strconv.ParseInt(secText, 10, 64)
-	if err != nil || sec < 0 {
-		return time.Time{}, fmt.Errorf("%q is not a Unix time", s)
-	}
-	var nsec int64
-	if fracText != "" {
-		if len(fracText) > 9 {
-			return time.Time{}, fmt.Errorf("%q has more than 9 fraction digits", s)
-		}
-		f, err := strconv.ParseUint(fracText, 10, 32)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%q is not a Unix time", s)
-		}
-		nsec = int64(f)
-		for i := len(fracText); i < 9; i++ {
-			nsec *= 10
-		}
-	}
-	return time.Unix(sec, nsec).UTC(), nil
-}
-
-// ParsePort reads a port column as ra prints it with -c: blank (no port,
-// ok false), decimal, or hexadecimal "0x0303" (ICMP, and ICMPv6 without
-// -n). swap undoes the byte swap ra applies to an ICMP destination port
-// (0x0800 is id 8). Service names are the caller's business.
-func ParsePort(s string, swap bool) (port int32, ok bool, err error) {
-	return parsePort(strings.TrimSpace(s), swap)
-}
-
-// ParseUnixTime reads ra -u's "seconds.fraction" as a UTC time.
-func ParseUnixTime(s string) (time.Time, error) { return parseUnixTime(strings.TrimSpace(s)) }
