@@ -89,23 +89,6 @@ func TestU128Big(t *testing.T) {
 	}
 }
 
-func TestProtoNames(t *testing.T) {
-	for _, tc := range []struct {
-		p    uint8
-		name string
-	}{{6, "tcp"}, {58, "ipv6-icmp"}, {4, "ipnip"}, {253, "253"}, {0, "ip"}} {
-		if got := ProtoName(tc.p); got != tc.name {
-			t.Errorf("ProtoName(%d) = %q, want %q", tc.p, got, tc.name)
-		}
-		if n, ok := ProtoNumber(tc.name); tc.name != "253" && (!ok || n != tc.p) {
-			t.Errorf("ProtoNumber(%q) = %d, %v", tc.name, n, ok)
-		}
-	}
-	if _, ok := ProtoNumber("253"); ok {
-		t.Error("a number is not a protocol name")
-	}
-}
-
 // accessorTypes lists the DuckDB types whose accessor g sets.
 func accessorTypes(g Typed) []string {
 	var out []string

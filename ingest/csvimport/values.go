@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"tapdb/schema"
 	"tapdb/schema/rafmt"
 )
 
@@ -162,7 +161,7 @@ func (p *Reader) parseProto(s string, ip bool) (proto, error) {
 			return proto{name: "llc"}, nil // 802.3 frames: ra prints "llc"
 		case ip && v < 256:
 			// the name the sensor stores for it (ra -nn printed the number)
-			return proto{name: schema.ProtoName(uint8(v)), pnum: v}, nil
+			return proto{name: p.names.protoName(uint8(v)), pnum: v}, nil
 		case !ip:
 			// An ethertype; ra names some (lldp, loop): the number is kept.
 			return proto{name: s, pnum: v, etype: uint16(v)}, nil

@@ -8,6 +8,7 @@ import (
 
 	"tapdb/ingest/decode"
 	"tapdb/schema"
+	"tapdb/schema/names"
 )
 
 // usec turns Unix nanoseconds into a time truncated to the microsecond, the
@@ -70,10 +71,10 @@ func (t *Table) fill(f *flow) {
 		}
 		r.PNum = int32(f.etype)
 	case kindOther:
-		r.Proto = etherName(f.etype)
+		r.Proto = names.EtherTypeName(f.etype)
 		r.PNum = int32(f.etype)
 	default:
-		r.Proto = schema.ProtoName(k.proto)
+		r.Proto = names.ProtoName(k.proto)
 		r.PNum = int32(k.proto)
 	}
 
@@ -138,21 +139,6 @@ func (t *Table) fill(f *flow) {
 	f.s, f.d = sideRec{}, sideRec{}
 	f.mapped, f.frag, f.ipOpts = 0, false, 0
 	f.sawReq = false
-}
-
-// protoNumber is the decimal text of a non-IP protocol number.
-func protoNumber(n uint16) string {
-	var b [5]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }
 
 // dir is the Dir column as ra prints it, trimmed (ARGUS-NOTES 2.4).

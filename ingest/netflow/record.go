@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tapdb/schema"
+	"tapdb/schema/names"
 )
 
 // IP protocol numbers the decoder treats specially.
@@ -55,7 +56,7 @@ func (d *Decoder) build(f *fields, h *header, ds *domainState) (*schema.Record, 
 	r.Saddr, r.Daddr = d.names.name(sa), d.names.name(da)
 
 	r.PNum = int32(f.proto)
-	r.Proto = schema.ProtoName(f.proto)
+	r.Proto = names.ProtoName(f.proto)
 	switch f.proto {
 	case protoTCP, protoUDP, protoSCTP, protoDCCP, protoUDPLite:
 		r.Sport, r.Dport, r.HasPorts = int32(f.sport), int32(f.dport), true
