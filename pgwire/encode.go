@@ -12,6 +12,8 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"tapdb/schema/rafmt"
 )
 
 // appendText appends v, a value read from the DuckDB driver, in
@@ -26,22 +28,9 @@ func appendText(buf []byte, v any, ct colType) []byte {
 			return append(buf, 't')
 		}
 		return append(buf, 'f')
-	case int8:
-		return strconv.AppendInt(buf, int64(x), 10)
-	case int16:
-		return strconv.AppendInt(buf, int64(x), 10)
-	case int32:
-		return strconv.AppendInt(buf, int64(x), 10)
-	case int64:
-		return strconv.AppendInt(buf, x, 10)
-	case uint8:
-		return strconv.AppendUint(buf, uint64(x), 10)
-	case uint16:
-		return strconv.AppendUint(buf, uint64(x), 10)
-	case uint32:
-		return strconv.AppendUint(buf, uint64(x), 10)
-	case uint64:
-		return strconv.AppendUint(buf, x, 10)
+	case int8, int16, int32, int64, uint8, uint16, uint32, uint64:
+		out, _ := rafmt.AppendInt(buf, x)
+		return out
 	case float32:
 		return appendFloat(buf, float64(x), 32)
 	case float64:
@@ -302,7 +291,7 @@ func toPGValue(v any, ct colType) (any, error) {
 		}
 		return b, nil
 	case oidInt2, oidInt4, oidInt8:
-		n, ok := asInt64(v)
+		n, ok := rafmt.Int64(v)
 		if !ok {
 			return nil, fmt.Errorf("integer column holds %T", v)
 		}
@@ -332,7 +321,7 @@ func toPGValue(v any, ct colType) (any, error) {
 		case *big.Int:
 			return pgtype.Numeric{Int: x, Valid: true}, nil
 		}
-		if n, ok := asInt64(v); ok {
+		if n, ok := rafmt.Int64(v); ok {
 			return pgtype.Numeric{Int: big.NewInt(n), Valid: true}, nil
 		}
 		if u, ok := v.(uint64); ok {
@@ -393,26 +382,4 @@ func toPGValue(v any, ct colType) (any, error) {
 		// text, json and everything sent as text: the text form.
 		return string(appendText(nil, v, ct)), nil
 	}
-}
-
-func asInt64(v any) (int64, bool) {
-	switch x := v.(type) {
-	case int8:
-		return int64(x), true
-	case int16:
-		return int64(x), true
-	case int32:
-		return int64(x), true
-	case int64:
-		return x, true
-	case uint8:
-		return int64(x), true
-	case uint16:
-		return int64(x), true
-	case uint32:
-		return int64(x), true
-	case int:
-		return int64(x), true
-	}
-	return 0, false
 }
