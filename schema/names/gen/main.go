@@ -31,21 +31,26 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	var in [3][]byte
-	for i := range in {
-		b, err := os.ReadFile(flag.Arg(i))
-		if err != nil {
-			log.Fatal(err)
-		}
-		in[i] = b
-	}
-	src, err := generate(in[0], in[1], in[2])
+	src, err := generateFiles(flag.Arg(0), flag.Arg(1), flag.Arg(2))
 	if err != nil {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// generateFiles is generate of the files named.
+func generateFiles(services, protocols, ethertypes string) ([]byte, error) {
+	var in [3][]byte
+	for i, name := range []string{services, protocols, ethertypes} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		in[i] = b
+	}
+	return generate(in[0], in[1], in[2])
 }
 
 // generate returns the gofmt'd source of tables.go from the text of
@@ -79,33 +84,43 @@ type entry struct {
 	proto string // "tcp", "udp", … for a service
 }
 
-// parse reads the entries of an /etc file: "name number[/proto] alias… # comment".
-func parse(text []byte, service bool) ([]entry, error) {
-	var es []entry
+// fields calls fn with the number and the fields of each line of text
+// that holds more than a comment, until fn fails.
+func fields(text []byte, fn func(line int, f []string) error) error {
 	sc := bufio.NewScanner(bytes.NewReader(text))
 	for line := 1; sc.Scan(); line++ {
 		s, _, _ := strings.Cut(sc.Text(), "#")
-		f := strings.Fields(s)
-		if len(f) == 0 {
-			continue
+		if f := strings.Fields(s); len(f) > 0 {
+			if err := fn(line, f); err != nil {
+				return err
+			}
 		}
+	}
+	return sc.Err()
+}
+
+// parse reads the entries of an /etc file: "name number[/proto] alias… # comment".
+func parse(text []byte, service bool) ([]entry, error) {
+	var es []entry
+	err := fields(text, func(line int, f []string) error {
 		if len(f) < 2 {
-			return nil, fmt.Errorf("line %d: no number", line)
+			return fmt.Errorf("line %d: no number", line)
 		}
 		num, proto := f[1], ""
 		if service {
 			var ok bool
 			if num, proto, ok = strings.Cut(num, "/"); !ok {
-				return nil, fmt.Errorf("line %d: %q is not port/protocol", line, f[1])
+				return fmt.Errorf("line %d: %q is not port/protocol", line, f[1])
 			}
 		}
 		n, err := strconv.Atoi(num)
 		if err != nil || n < 0 || n > 65535 {
-			return nil, fmt.Errorf("line %d: bad number %q", line, num)
+			return fmt.Errorf("line %d: bad number %q", line, num)
 		}
 		es = append(es, entry{names: append([]string{f[0]}, f[2:]...), num: n, proto: proto})
-	}
-	return es, sc.Err()
+		return nil
+	})
+	return es, err
 }
 
 func writeServices(b *bytes.Buffer, text []byte) error {
@@ -217,13 +232,7 @@ func writeEtherTypes(b *bytes.Buffer, text []byte) error {
 	b.WriteString("// EtherType range, sorted; EtherTypes not listed print as a decimal number.\n")
 	b.WriteString("var etherTypes = [...]etherRange{\n")
 	prev := -1
-	sc := bufio.NewScanner(bytes.NewReader(text))
-	for line := 1; sc.Scan(); line++ {
-		s, _, _ := strings.Cut(sc.Text(), "#")
-		f := strings.Fields(s)
-		if len(f) == 0 {
-			continue
-		}
+	err := fields(text, func(line int, f []string) error {
 		if len(f) != 3 {
 			return fmt.Errorf("line %d: want lo hi name", line)
 		}
@@ -234,8 +243,9 @@ func writeEtherTypes(b *bytes.Buffer, text []byte) error {
 		}
 		prev = int(hi)
 		fmt.Fprintf(b, "{0x%04x, 0x%04x, %q},\n", lo, hi, f[2])
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	b.WriteString("}\n")

@@ -10,15 +10,7 @@ import (
 // TestTablesUpToDate checks that generating from the committed inputs
 // gives the committed tables.go byte for byte.
 func TestTablesUpToDate(t *testing.T) {
-	var in [3][]byte
-	for i, f := range []string{"services", "protocols", "ethertypes"} {
-		b, err := os.ReadFile("../testdata/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in[i] = b
-	}
-	got, err := generate(in[0], in[1], in[2])
+	got, err := generateFiles("../testdata/services", "../testdata/protocols", "../testdata/ethertypes")
 	if err != nil {
 		t.Fatal(err)
 	}
