@@ -42,7 +42,7 @@ func TestServiceByName(t *testing.T) {
 		{"domain", Service{53, true, true}, true},
 		{"www", Service{80, true, false}, true},
 		{"ntp", Service{123, false, true}, true},
-		{"dicom", Service{11112, true, false}, true}, // its own line wins over acr-nema's alias
+		{"dicom", Service{104, true, false}, true}, // the first line naming it, as ra reads it
 		{"Clearcase", Service{371, false, true}, true},
 		{"nosuch", Service{}, false},
 	} {

@@ -370,7 +370,7 @@ var serviceNames = map[string]Service{
 	"iso-tsap":         {Port: 102, TCP: true, UDP: false},
 	"tsap":             {Port: 102, TCP: true, UDP: false},
 	"acr-nema":         {Port: 104, TCP: true, UDP: false},
-	"dicom":            {Port: 11112, TCP: true, UDP: false},
+	"dicom":            {Port: 104, TCP: true, UDP: false},
 	"pop3":             {Port: 110, TCP: true, UDP: false},
 	"pop-3":            {Port: 110, TCP: true, UDP: false},
 	"sunrpc":           {Port: 111, TCP: true, UDP: true},

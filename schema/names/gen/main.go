@@ -143,12 +143,11 @@ func writeServices(b *bytes.Buffer, text []byte) error {
 	}
 
 	// Every name and alias, for the filter's "port name". A name listed
-	// for two ports (dicom: an alias of acr-nema 104, and 11112 under its
-	// own name) takes the port it is the main name of.
+	// for two ports takes the first, as getservbyname, and so ra, does
+	// (dicom is 104, where it is an alias of acr-nema, not 11112).
 	type svc struct {
 		port     int
 		tcp, udp bool
-		main     bool
 	}
 	byName := map[string]*svc{}
 	var order []string
@@ -156,15 +155,13 @@ func writeServices(b *bytes.Buffer, text []byte) error {
 		if e.proto != "tcp" && e.proto != "udp" {
 			continue
 		}
-		for i, n := range e.names {
+		for _, n := range e.names {
 			s := byName[n]
 			switch {
 			case s == nil:
-				s = &svc{port: e.num, main: i == 0}
+				s = &svc{port: e.num}
 				byName[n] = s
 				order = append(order, n)
-			case s.port != e.num && i == 0 && !s.main:
-				*s = svc{port: e.num, main: true}
 			case s.port != e.num:
 				continue
 			}
