@@ -1,8 +1,9 @@
 // Package names holds tapdb's one table of protocol, service and
-// EtherType names: the IP protocol and TCP/UDP port names ra prints
-// without -nn, the names and aliases the ra filter language accepts for
-// "proto", "port" and "ether proto", and the names ra prints as the proto
-// of a non-IP flow.
+// EtherType names: the IP protocol and TCP/UDP port names printed without
+// -nn (ProtoName says where tapdb's IP protocol names differ from ra's),
+// the names and aliases the ra filter language accepts for "proto",
+// "port" and "ether proto", and the names ra prints as the proto of a
+// non-IP flow.
 //
 // Argus reads /etc/services and /etc/protocols on the host it runs on;
 // tapdb carries fixed copies, so that what it prints and how it reads a

@@ -58,7 +58,14 @@ var protoDecimal = func() (n [256]string) {
 	return n
 }()
 
-// ProtoName is an IP protocol as ra prints it: its name, or its number.
+// ProtoName is an IP protocol as tapdb prints it: its name, or its number.
+//
+// The names are Debian's /etc/protocols keywords (and Argus's ipnip for 4),
+// which agree with ra for the protocols seen in practice (ip, icmp, igmp,
+// tcp, udp, gre, esp, ipv6-icmp, ospf, pim, sctp, …). ra 3.0.8.2 itself
+// names every number from a table built into it: it prints 5 as st2,
+// 33 sep, 73 cphb, 253 ib, 135–252 unas, and a name for most numbers
+// this table leaves unnamed (7 cbt, 10 bbn-rcc, …).
 func ProtoName(p uint8) string {
 	if n := protoNames[p]; n != "" {
 		return n
