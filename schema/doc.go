@@ -11,4 +11,21 @@
 // keywords and SQL columns are one vocabulary. Totals (pkts, bytes,
 // appbytes) and rates are derived columns: they live in the flows view as
 // expressions over stored columns, never stored twice.
+//
+// Columns drive behaviour too (behaviour.go): each column carries
+// racluster's merge rule (Merge) and whether -m may name it (ClusterKey),
+// rasort's direction (SortDesc) and the column it sorts by (SortBy), the
+// precision ra computes a float in (Precision), how ra aligns its label,
+// and how the importer sets it from ra's text (Import). Package ra and
+// ingest/csvimport turn these into SQL and setters; they keep no lists of
+// their own. What a column needs is checked by TestColumnBehaviour: every
+// stored column has a merge rule and an import (a setter, or Joint for the
+// columns the importer reads together: times, addresses, ports, protocol,
+// counters); every printed column a label and a width; every float column
+// a precision. Derived columns have no merge rule (racluster works them out
+// again from the merged stored columns) and no import (they are not
+// stored), but do have a width, a precision and a sort direction.
+//
+// The text forms of values as ra prints them, and their parsers, live in
+// the subpackage rafmt, which the import setters use.
 package schema
