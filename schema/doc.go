@@ -26,6 +26,7 @@
 // again from the merged stored columns) and no import (they are not
 // stored), but do have a width, a precision and a sort direction.
 //
-// The text forms of values as ra prints them, and their parsers, live in
-// the subpackage rafmt, which the import setters use.
+// Two subpackages hold what the column table refers to: rafmt, the text
+// forms of values as ra prints them and their parsers (the import setters
+// use it), and names, the protocol, service and EtherType names.
 package schema
