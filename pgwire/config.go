@@ -36,7 +36,8 @@ type Config struct {
 	// password. Remote clients always authenticate.
 	Trust bool
 	// AllowCIDRs, when not empty, is the list of client networks allowed to
-	// connect at all; others are closed before any byte is read.
+	// connect at all (see ParseAllowList; Server.SetAllowList replaces it).
+	// Others are refused with SQLSTATE 28000 and logged.
 	AllowCIDRs []netip.Prefix
 	// MaxConns limits concurrent sessions (default 64); past it clients get
 	// SQLSTATE 53300.

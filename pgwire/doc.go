@@ -14,8 +14,11 @@
 //
 // # A connection's life
 //
-//  1. The remote address is checked against Config.AllowCIDRs before a
-//     single byte is read; refused peers are closed silently.
+//  1. The remote address is checked against the allow-list
+//     (Config.AllowCIDRs, SetAllowList). A refused client gets no TLS and
+//     no authentication: its SSLRequest is declined and its
+//     StartupMessage answered with FATAL 28000 ("no allow-list entry for
+//     host …"), and the refusal is logged.
 //  2. Startup: SSLRequest is answered 'S' (then TLS) when a certificate is
 //     configured, 'N' otherwise; GSSENCRequest is declined; CancelRequest
 //     cancels the matching session's running query and closes.

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,10 @@ type Server struct {
 	cfg Config
 	db  *sql.DB
 	log *slog.Logger
+
+	allow    atomic.Pointer[[]netip.Prefix] // Config.AllowCIDRs, replaceable by SetAllowList
+	accepted atomic.Int64                   // connections the allow-list let in
+	refused  atomic.Int64                   // connections it refused
 
 	mu        sync.Mutex
 	closed    bool
@@ -50,7 +55,7 @@ func New(cfg Config, db *sql.DB) (*Server, error) {
 	if c.TLSMode == TLSOptional && c.TLS == nil {
 		return nil, errors.New("pgwire: TLS offered but no certificate configured")
 	}
-	return &Server{
+	s := &Server{
 		cfg:      c,
 		db:       db,
 		log:      c.Logger,
@@ -58,7 +63,24 @@ func New(cfg Config, db *sql.DB) (*Server, error) {
 		conns:    make(map[net.Conn]struct{}),
 		lns:      make(map[net.Listener]struct{}),
 		stops:    make(map[*context.CancelCauseFunc]struct{}),
-	}, nil
+	}
+	s.SetAllowList(c.AllowCIDRs)
+	return s, nil
+}
+
+// Stats are the server's connection counts.
+type Stats struct {
+	Open     int   // client connections open now
+	Accepted int64 // connections the allow-list let in, since New
+	Refused  int64 // connections the allow-list refused, since New
+}
+
+// Stats returns the connection counts.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	open := len(s.conns)
+	s.mu.Unlock()
+	return Stats{Open: open, Accepted: s.accepted.Load(), Refused: s.refused.Load()}
 }
 
 // Serve accepts connections on ln until ctx is done, ln fails or Close is
@@ -106,6 +128,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		go func() {
 			defer s.wg.Done()
 			defer s.untrack(nc)
+			if !s.allowed(nc.RemoteAddr()) {
+				s.refuse(nc)
+				return
+			}
+			s.accepted.Add(1)
 			s.handle(ctx, nc)
 		}()
 	}
@@ -289,23 +316,6 @@ func (s *Server) cancel(pid uint32, secret []byte) {
 		return
 	}
 	ss.cancelQuery(errCancelRequest)
-}
-
-// allowed reports whether a client address passes the allow-list.
-func (s *Server) allowed(addr net.Addr) bool {
-	if len(s.cfg.AllowCIDRs) == 0 {
-		return true
-	}
-	ip, ok := addrIP(addr)
-	if !ok {
-		return false
-	}
-	for _, p := range s.cfg.AllowCIDRs {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
 }
 
 // addrIP extracts the IP of a TCP address (unmapped from IPv4-in-IPv6).

@@ -20,10 +20,6 @@ import (
 func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	remote := nc.RemoteAddr()
 	log := s.log.With("remote", remote.String())
-	if !s.allowed(remote) {
-		log.Warn("connection refused by allow-list")
-		return
-	}
 	nc.SetDeadline(time.Now().Add(s.cfg.StartupTimeout))
 
 	conn, be, startup, err := s.startup(nc)
