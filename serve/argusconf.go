@@ -14,20 +14,21 @@ import (
 
 // ApplyArgusConf applies the keys of an argus.conf (VAR=value lines, '#'
 // comments, optional quotes) that have a tapdb equivalent to cfg, and
-// returns a warning for each key that has none. The equivalents:
+// returns a warning for each key that has none. The equivalents, as
+// [section] key:
 //
-//	ARGUS_INTERFACE              interface (ind:/dup:/bond: prefixes and /srcid suffixes dropped; comma lists)
-//	ARGUS_FILTER                 bpf
-//	ARGUS_GO_PROMISCUOUS         promisc
-//	ARGUS_MONITOR_ID             srcid (`hostname` is the host name)
-//	ARGUS_FLOW_STATUS_INTERVAL   status-interval (seconds, fractions allowed)
-//	ARGUS_BIND_IP, ARGUS_ACCESS_PORT  listen: the address and port clients reach the flows on
-//	ARGUS_SET_PID, ARGUS_PID_PATH     pid-file (PID_PATH/tapdb.pid when SET_PID is yes)
-//	ARGUS_PCAP_BUF_SIZE          ring-mb
-//	ARGUS_CAPTURE_DATA_LEN       ignored (tapdb stores no payload)
+//	ARGUS_INTERFACE              [capture] interface (ind:/dup:/bond: prefixes and /srcid suffixes dropped; comma lists)
+//	ARGUS_FILTER                 [capture] bpf
+//	ARGUS_GO_PROMISCUOUS         [capture] promisc
+//	ARGUS_PCAP_BUF_SIZE          [capture] ring-mb
+//	ARGUS_MONITOR_ID             [flow] srcid (`hostname` is the host name)
+//	ARGUS_FLOW_STATUS_INTERVAL   [flow] status-interval (seconds, fractions allowed)
 //	ARGUS_IP_TIMEOUT, ARGUS_TCP_TIMEOUT, ARGUS_ICMP_TIMEOUT, ARGUS_IGMP_TIMEOUT,
-//	ARGUS_FRAG_TIMEOUT, ARGUS_ARP_TIMEOUT, ARGUS_OTHER_TIMEOUT  the *-timeout keys
+//	ARGUS_FRAG_TIMEOUT, ARGUS_ARP_TIMEOUT, ARGUS_OTHER_TIMEOUT  [flow] the *-timeout keys
 //	                             (ARGUS_IP_TIMEOUT also sets udp-timeout, as in Argus)
+//	ARGUS_BIND_IP, ARGUS_ACCESS_PORT  [endpoint] listen: the address and port clients reach the flows on
+//	ARGUS_SET_PID, ARGUS_PID_PATH     [process] pid-file (PID_PATH/tapdb.pid when SET_PID is yes)
+//	ARGUS_CAPTURE_DATA_LEN       ignored (tapdb stores no payload)
 //
 // A value that cannot be read is an error.
 func ApplyArgusConf(cfg *Config, r io.Reader) (warnings []string, err error) {
@@ -58,27 +59,27 @@ func ApplyArgusConf(cfg *Config, r io.Reader) (warnings []string, err error) {
 		}
 		switch key {
 		case "ARGUS_INTERFACE":
-			cfg.Interfaces = nil
+			cfg.Capture.Interfaces = nil
 			for _, f := range strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' }) {
 				for _, p := range []string{"ind:", "dup:", "bond:"} {
 					f = strings.TrimPrefix(f, p)
 				}
 				f, _, _ = strings.Cut(f, "/")
 				if f != "" && f != "all" {
-					cfg.Interfaces = append(cfg.Interfaces, f)
+					cfg.Capture.Interfaces = append(cfg.Capture.Interfaces, f)
 				}
 			}
 		case "ARGUS_FILTER":
-			cfg.BPF = val
+			cfg.Capture.BPF = val
 		case "ARGUS_GO_PROMISCUOUS":
-			cfg.Promisc = yes(val)
+			cfg.Capture.Promisc = yes(val)
 		case "ARGUS_MONITOR_ID":
 			if val == "`hostname`" {
 				val, _ = os.Hostname()
 			}
-			cfg.Srcid = val
+			cfg.FlowTable.Srcid = val
 		case "ARGUS_FLOW_STATUS_INTERVAL":
-			if err := secs(&cfg.StatusInterval); err != nil {
+			if err := secs(&cfg.FlowTable.StatusInterval); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_BIND_IP":
@@ -97,34 +98,34 @@ func ApplyArgusConf(cfg *Config, r io.Reader) (warnings []string, err error) {
 			if err != nil {
 				return warnings, bad(err)
 			}
-			cfg.RingMB = mb
+			cfg.Capture.RingMB = mb
 		case "ARGUS_IP_TIMEOUT":
-			if err := secs(&cfg.IPTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.IPTimeout); err != nil {
 				return warnings, err
 			}
-			cfg.UDPTimeout = cfg.IPTimeout
+			cfg.FlowTable.UDPTimeout = cfg.FlowTable.IPTimeout
 		case "ARGUS_TCP_TIMEOUT":
-			if err := secs(&cfg.TCPTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.TCPTimeout); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_ICMP_TIMEOUT":
-			if err := secs(&cfg.ICMPTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.ICMPTimeout); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_IGMP_TIMEOUT":
-			if err := secs(&cfg.IGMPTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.IGMPTimeout); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_FRAG_TIMEOUT":
-			if err := secs(&cfg.FragTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.FragTimeout); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_ARP_TIMEOUT":
-			if err := secs(&cfg.ARPTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.ARPTimeout); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_OTHER_TIMEOUT":
-			if err := secs(&cfg.OtherTimeout); err != nil {
+			if err := secs(&cfg.FlowTable.OtherTimeout); err != nil {
 				return warnings, err
 			}
 		case "ARGUS_CAPTURE_DATA_LEN", "ARGUS_FLOW_TYPE", "ARGUS_FLOW_KEY":
@@ -144,19 +145,19 @@ func ApplyArgusConf(cfg *Config, r io.Reader) (warnings []string, err error) {
 		if host == "" {
 			host = "0.0.0.0" // Argus listens on every address unless ARGUS_BIND_IP says otherwise
 		}
-		cfg.Listen = net.JoinHostPort(host, port)
+		cfg.Endpoint.Listen = net.JoinHostPort(host, port)
 	} else if bindIP != "" {
-		_, p, err := net.SplitHostPort(cfg.Listen)
+		_, p, err := net.SplitHostPort(cfg.Endpoint.Listen)
 		if err != nil {
 			p = "5433"
 		}
-		cfg.Listen = net.JoinHostPort(bindIP, p)
+		cfg.Endpoint.Listen = net.JoinHostPort(bindIP, p)
 	}
 	if setPID != "" && yes(setPID) {
 		if pidPath == "" {
 			pidPath = "/var/run"
 		}
-		cfg.PIDFile = filepath.Join(pidPath, "tapdb.pid")
+		cfg.Process.PIDFile = filepath.Join(pidPath, "tapdb.pid")
 	}
 	return warnings, nil
 }

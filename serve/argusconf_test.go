@@ -19,7 +19,7 @@ func TestArgusConfGolden(t *testing.T) {
 	}
 	defer f.Close()
 	cfg := Default()
-	cfg.Srcid = "host" // not the machine's name, for a stable golden file
+	cfg.FlowTable.Srcid = "host" // not the machine's name, for a stable golden file
 	warns, err := ApplyArgusConf(&cfg, f)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +46,8 @@ func TestArgusConfGolden(t *testing.T) {
 	}
 }
 
+// Each argus.conf key with an equivalent sets its field in its section of
+// the configuration.
 func TestArgusConfKeys(t *testing.T) {
 	for _, tc := range []struct {
 		name, conf string
@@ -53,20 +55,31 @@ func TestArgusConfKeys(t *testing.T) {
 		warn       string
 	}{
 		{"interface list", "ARGUS_INTERFACE=ind:eth0,eth1/10.0.0.1\n", func(c *Config) bool {
-			return strings.Join(c.Interfaces, " ") == "eth0 eth1"
+			return strings.Join(c.Capture.Interfaces, " ") == "eth0 eth1"
 		}, ""},
-		{"bind ip only keeps the port", "ARGUS_BIND_IP=\"::1,127.0.0.1\"\n", func(c *Config) bool { return c.Listen == "[::1]:5433" }, ""},
-		{"access port on every address", "ARGUS_ACCESS_PORT=561\n", func(c *Config) bool { return c.Listen == "0.0.0.0:561" }, ""},
-		{"access port 0 is off", "ARGUS_ACCESS_PORT=0\n", func(c *Config) bool { return c.Listen == "127.0.0.1:5433" }, ""},
-		{"fractional status", "ARGUS_FLOW_STATUS_INTERVAL=0.5\n", func(c *Config) bool { return c.StatusInterval.String() == "500ms" }, ""},
-		{"not promiscuous", "ARGUS_GO_PROMISCUOUS=no\n", func(c *Config) bool { return !c.Promisc }, ""},
-		{"ip timeout sets udp", "ARGUS_IP_TIMEOUT=45\n", func(c *Config) bool { return c.UDPTimeout.String() == "45s" && c.IPTimeout.String() == "45s" }, ""},
-		{"pcap buffer", "ARGUS_PCAP_BUF_SIZE=256M\n", func(c *Config) bool { return c.RingMB == 256 }, ""},
-		{"pid without path", "ARGUS_SET_PID=yes\n", func(c *Config) bool { return c.PIDFile == "/var/run/tapdb.pid" }, ""},
-		{"hostname monitor id", "ARGUS_MONITOR_ID=`hostname`\n", func(c *Config) bool { h, _ := os.Hostname(); return c.Srcid == h }, ""},
+		{"bind ip only keeps the port", "ARGUS_BIND_IP=\"::1,127.0.0.1\"\n", func(c *Config) bool { return c.Endpoint.Listen == "[::1]:5433" }, ""},
+		{"access port on every address", "ARGUS_ACCESS_PORT=561\n", func(c *Config) bool { return c.Endpoint.Listen == "0.0.0.0:561" }, ""},
+		{"access port 0 is off", "ARGUS_ACCESS_PORT=0\n", func(c *Config) bool { return c.Endpoint.Listen == "127.0.0.1:5433" }, ""},
+		{"fractional status", "ARGUS_FLOW_STATUS_INTERVAL=0.5\n", func(c *Config) bool { return c.FlowTable.StatusInterval.String() == "500ms" }, ""},
+		{"not promiscuous", "ARGUS_GO_PROMISCUOUS=no\n", func(c *Config) bool { return !c.Capture.Promisc }, ""},
+		{"ip timeout sets udp", "ARGUS_IP_TIMEOUT=45\n", func(c *Config) bool {
+			return c.FlowTable.UDPTimeout.String() == "45s" && c.FlowTable.IPTimeout.String() == "45s"
+		}, ""},
+		{"pcap buffer", "ARGUS_PCAP_BUF_SIZE=256M\n", func(c *Config) bool { return c.Capture.RingMB == 256 }, ""},
+		{"filter", "ARGUS_FILTER=\"ip\" # only IP\n", func(c *Config) bool { return c.Capture.BPF == "ip" }, ""},
+		{"monitor id", "ARGUS_MONITOR_ID=sensor7\n", func(c *Config) bool { return c.FlowTable.Srcid == "sensor7" }, ""},
+		{"bind ip and port", "ARGUS_BIND_IP=10.0.0.1\nARGUS_ACCESS_PORT=561\n", func(c *Config) bool { return c.Endpoint.Listen == "10.0.0.1:561" }, ""},
+		{"pid path", "ARGUS_SET_PID=yes\nARGUS_PID_PATH=/run/argus\n", func(c *Config) bool { return c.Process.PIDFile == "/run/argus/tapdb.pid" }, ""},
+		{"other timers", "ARGUS_ICMP_TIMEOUT=6\nARGUS_IGMP_TIMEOUT=7\nARGUS_FRAG_TIMEOUT=8\nARGUS_ARP_TIMEOUT=9\nARGUS_OTHER_TIMEOUT=10\n", func(c *Config) bool {
+			f := c.FlowTable
+			return f.ICMPTimeout.String() == "6s" && f.IGMPTimeout.String() == "7s" && f.FragTimeout.String() == "8s" &&
+				f.ARPTimeout.String() == "9s" && f.OtherTimeout.String() == "10s"
+		}, ""},
+		{"pid without path", "ARGUS_SET_PID=yes\n", func(c *Config) bool { return c.Process.PIDFile == "/var/run/tapdb.pid" }, ""},
+		{"hostname monitor id", "ARGUS_MONITOR_ID=`hostname`\n", func(c *Config) bool { h, _ := os.Hostname(); return c.FlowTable.Srcid == h }, ""},
 		{"no equivalent", "ARGUS_CHROOT_DIR=/x\n", func(c *Config) bool { return true }, "ARGUS_CHROOT_DIR has no tapdb equivalent"},
 		{"unidirectional", "ARGUS_FLOW_TYPE=Unidirectional\n", func(c *Config) bool { return true }, "bidirectional"},
-		{"comment after value", "ARGUS_TCP_TIMEOUT=90   // seconds\n", func(c *Config) bool { return c.TCPTimeout.String() == "1m30s" }, ""},
+		{"comment after value", "ARGUS_TCP_TIMEOUT=90   // seconds\n", func(c *Config) bool { return c.FlowTable.TCPTimeout.String() == "1m30s" }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Default()

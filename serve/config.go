@@ -5,91 +5,150 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"net/netip"
 	"os"
 	"strings"
 	"time"
 
+	"tapdb/ingest/collector"
 	"tapdb/ingest/flow"
 	"tapdb/ingest/live"
 	"tapdb/ingest/netflow"
 	"tapdb/pgwire"
 )
 
-// Config is the daemon's whole configuration. Each field's toml tag is both
-// its key in the config file and the name of its command-line flag.
+// Config is the daemon's whole configuration: one section per component.
+// Each section is a TOML table ([capture], [flow], …) whose keys are also
+// accepted at the top level of the file, as they were before the sections
+// existed, and each key is also the command-line flag of the same name.
+//
+// The sections are embedded, so a key's field can be named with or without
+// its section (c.Endpoint.Listen or c.Listen); field names are unique
+// across sections.
 type Config struct {
-	// Store.
-	DB        string   `toml:"db"`
-	Partition string   `toml:"partition"`
-	Read      []string `toml:"read"`
-	Batch     int      `toml:"batch"`
-	Commit    Duration `toml:"commit-every"`
-	Retain    Age      `toml:"retain"`
-	RetainAt  Duration `toml:"retain-every"`
-	Retry     Duration `toml:"retry-every"`
-	MemLimit  string   `toml:"memory-limit"`
+	Capture   // [capture] capture files and live interfaces
+	FlowTable // [flow] the flow table that turns packets into flows
+	Collector // [collector] NetFlow / IPFIX collection
+	Store     // [store] the flow store and its writer
+	Retention // [retention] dropping old flows
+	Jobs      // [jobs] scheduled baselining queries
+	Endpoint  // [endpoint] the Postgres endpoint
+	HTTP      // [http] metrics and health
+	Process   // [process] PID file and logs
+}
 
-	// Scheduled baselining queries, NAME@EVERY=SQL (see Baseline).
-	Baselines []string `toml:"baseline"`
+// Capture is the [capture] section: packets from capture files read before
+// serving, and from live interfaces.
+type Capture struct {
+	Read       []string
+	Interfaces []string
+	BPF        string
+	Snaplen    int
+	Promisc    bool
+	RingMB     int
+}
 
-	// Postgres endpoint.
-	Listen       string   `toml:"listen"`
-	Users        string   `toml:"users"`
-	Trust        bool     `toml:"trust"`
-	Allow        []string `toml:"allow"`
-	MaxConns     int      `toml:"max-conns"`
-	QueryTimeout Duration `toml:"query-timeout"`
-	IdleTimeout  Duration `toml:"idle-timeout"`
-	ConnMemory   Size     `toml:"conn-memory-limit"`
+// FlowTable is the [flow] section: the flow table's source id and timers
+// (Argus's), used for captures and live interfaces alike.
+type FlowTable struct {
+	Srcid            string
+	StatusInterval   Duration
+	TCPTimeout       Duration
+	TCPClosedTimeout Duration
+	IPTimeout        Duration
+	UDPTimeout       Duration
+	ICMPTimeout      Duration
+	IGMPTimeout      Duration
+	ARPTimeout       Duration
+	FragTimeout      Duration
+	OtherTimeout     Duration
+	MaxFlows         int
+}
 
-	// Live capture.
-	Interfaces []string `toml:"interface"`
-	BPF        string   `toml:"bpf"`
-	Snaplen    int      `toml:"snaplen"`
-	Promisc    bool     `toml:"promisc"`
-	RingMB     int      `toml:"ring-mb"`
+// Collector is the [collector] section: NetFlow v5/v9 and IPFIX listeners.
+type Collector struct {
+	NetFlow         []string
+	IPFIX           []string
+	UDPBuffer       int
+	PairWindow      Duration
+	TemplateTimeout Duration
+}
 
-	// NetFlow / IPFIX collection.
-	NetFlow         []string `toml:"netflow"`
-	IPFIX           []string `toml:"ipfix"`
-	UDPBuffer       int      `toml:"udp-buffer"`
-	PairWindow      Duration `toml:"pair-window"`
-	TemplateTimeout Duration `toml:"template-timeout"`
+// Store is the [store] section: the DuckDB file and the batched writer.
+type Store struct {
+	DB        string
+	Partition string
+	Batch     int
+	Commit    Duration
+	Retry     Duration
+	MemLimit  string
+}
 
-	// Flow table (Argus timers).
-	Srcid            string   `toml:"srcid"`
-	StatusInterval   Duration `toml:"status-interval"`
-	TCPTimeout       Duration `toml:"tcp-timeout"`
-	TCPClosedTimeout Duration `toml:"tcp-closed-timeout"`
-	IPTimeout        Duration `toml:"ip-timeout"`
-	UDPTimeout       Duration `toml:"udp-timeout"`
-	ICMPTimeout      Duration `toml:"icmp-timeout"`
-	IGMPTimeout      Duration `toml:"igmp-timeout"`
-	ARPTimeout       Duration `toml:"arp-timeout"`
-	FragTimeout      Duration `toml:"frag-timeout"`
-	OtherTimeout     Duration `toml:"other-timeout"`
-	MaxFlows         int      `toml:"max-flows"`
+// Retention is the [retention] section. Reloaded on SIGHUP.
+type Retention struct {
+	Retain   Age
+	RetainAt Duration
+}
 
-	// Operations.
-	Metrics   string `toml:"metrics"`
-	PIDFile   string `toml:"pid-file"`
-	LogFormat string `toml:"log-format"`
-	LogLevel  string `toml:"log-level"`
+// Jobs is the [jobs] section: scheduled baselining queries,
+// NAME@EVERY=SQL (see Baseline). Reloaded on SIGHUP.
+type Jobs struct {
+	Baselines []string
+}
+
+// Endpoint is the [endpoint] section: the Postgres wire endpoint. Its
+// allow-list is reloaded on SIGHUP.
+type Endpoint struct {
+	Listen       string
+	Users        string
+	Trust        bool
+	Allow        []string
+	MaxConns     int
+	QueryTimeout Duration
+	IdleTimeout  Duration
+	ConnMemory   Size
+}
+
+// HTTP is the [http] section: the Prometheus metrics and /healthz
+// endpoint.
+type HTTP struct {
+	Metrics string
+}
+
+// Process is the [process] section: the PID file and the logs.
+type Process struct {
+	PIDFile   string
+	LogFormat string
+	LogLevel  string
 }
 
 // Default returns the defaults: Argus 3.0.8's compiled-in timers, the
 // Postgres endpoint on loopback, no sources, retention off.
 func Default() Config {
+	return Config{
+		Capture:   Capture{Snaplen: 65535, Promisc: true, RingMB: 32},
+		FlowTable: defaultFlowTable(),
+		Collector: Collector{
+			UDPBuffer: 8 << 20, PairWindow: Duration(netflow.DefaultPairWindow),
+			TemplateTimeout: Duration(netflow.DefaultTemplateTimeout),
+		},
+		Store: Store{
+			Partition: "day", Batch: 4 * 122880, Commit: Duration(time.Second),
+			Retry: Duration(10 * time.Second),
+		},
+		Retention: Retention{RetainAt: Duration(time.Hour)},
+		Endpoint: Endpoint{
+			Listen: "127.0.0.1:5433", Users: "tapdb.users", MaxConns: 64,
+			QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour),
+			ConnMemory: Size(pgwire.DefaultConnMemoryLimit),
+		},
+		Process: Process{LogFormat: "text", LogLevel: "info"},
+	}
+}
+
+func defaultFlowTable() FlowTable {
 	fc := flow.DefaultConfig()
 	host, _ := os.Hostname()
-	return Config{
-		Partition: "day", Batch: 4 * 122880, Commit: Duration(time.Second),
-		RetainAt: Duration(time.Hour), Retry: Duration(10 * time.Second),
-		Listen: "127.0.0.1:5433", Users: "tapdb.users", MaxConns: 64,
-		QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour), ConnMemory: Size(pgwire.DefaultConnMemoryLimit),
-		Snaplen: 65535, Promisc: true, RingMB: 32,
-		UDPBuffer: 8 << 20, PairWindow: Duration(netflow.DefaultPairWindow), TemplateTimeout: Duration(netflow.DefaultTemplateTimeout),
+	return FlowTable{
 		Srcid:            host,
 		StatusInterval:   Duration(fc.StatusInterval),
 		TCPTimeout:       Duration(fc.TCPTimeout),
@@ -102,75 +161,133 @@ func Default() Config {
 		FragTimeout:      Duration(fc.FragTimeout),
 		OtherTimeout:     Duration(fc.OtherTimeout),
 		MaxFlows:         fc.MaxFlows,
-		LogFormat:        "text", LogLevel: "info",
 	}
 }
 
-// Flags binds every key of c to a flag of fs named after its toml tag
-// (with short aliases r, i and e for read, interface and srcid). A list
-// flag given on the command line replaces the list from the files; repeat
-// it for several values.
+// A key is one setting: its name (its TOML key, at the top level of the
+// file or in its section's table, and its --flag), the field it sets
+// (*string, *int, *bool, *[]string or a flag.Value), and its usage text.
+type key struct {
+	name  string
+	ptr   any
+	usage string
+	short string // one-letter alias flag, if any
+	whole bool   // a list whose values are not split at commas
+}
+
+// A section is one component's keys, under its TOML table name.
+type section struct {
+	name string
+	keys []key
+}
+
+// sections lists every key of c, section by section, in the order of the
+// data flow. It is the one table that flags, TOML files and --print-config
+// derive from.
+func (c *Config) sections() []section {
+	return []section{
+		{"capture", []key{
+			{name: "read", ptr: &c.Read, short: "r", usage: "capture to ingest before serving (repeatable)"},
+			{name: "interface", ptr: &c.Interfaces, short: "i", usage: "network interface to capture on (repeatable)"},
+			{name: "bpf", ptr: &c.BPF, usage: "capture filter in tcpdump syntax (the subset in packaging/README.md)"},
+			{name: "snaplen", ptr: &c.Snaplen, usage: "bytes captured per packet"},
+			{name: "promisc", ptr: &c.Promisc, usage: "put capture interfaces in promiscuous mode"},
+			{name: "ring-mb", ptr: &c.RingMB, usage: "capture ring size per interface, MiB"},
+		}},
+		{"flow", []key{
+			{name: "srcid", ptr: &c.Srcid, short: "e", usage: "source id of captured flows (Argus -e); exports keep their exporter's address"},
+			{name: "status-interval", ptr: &c.StatusInterval, usage: "flow status interval (Argus -S, ARGUS_FLOW_STATUS_INTERVAL)"},
+			{name: "tcp-timeout", ptr: &c.TCPTimeout, usage: "idle timeout of TCP flows"},
+			{name: "tcp-closed-timeout", ptr: &c.TCPClosedTimeout, usage: "idle timeout of TCP flows after a FIN or RST"},
+			{name: "ip-timeout", ptr: &c.IPTimeout, usage: "idle timeout of IP flows other than TCP, UDP, ICMP, IGMP"},
+			{name: "udp-timeout", ptr: &c.UDPTimeout, usage: "idle timeout of UDP flows"},
+			{name: "icmp-timeout", ptr: &c.ICMPTimeout, usage: "idle timeout of ICMP flows"},
+			{name: "igmp-timeout", ptr: &c.IGMPTimeout, usage: "idle timeout of IGMP flows"},
+			{name: "arp-timeout", ptr: &c.ARPTimeout, usage: "idle timeout of ARP flows"},
+			{name: "frag-timeout", ptr: &c.FragTimeout, usage: "how long fragments wait for their first fragment"},
+			{name: "other-timeout", ptr: &c.OtherTimeout, usage: "idle timeout of non-IP flows"},
+			{name: "max-flows", ptr: &c.MaxFlows, usage: "most flows held in memory; when full the least recently active are written early"},
+		}},
+		{"collector", []key{
+			{name: "netflow", ptr: &c.NetFlow, usage: "UDP address to receive NetFlow v5/v9 (and IPFIX) on, e.g. :2055 (repeatable)"},
+			{name: "ipfix", ptr: &c.IPFIX, usage: "UDP address to receive IPFIX (and NetFlow) on, e.g. :4739 (repeatable)"},
+			{name: "udp-buffer", ptr: &c.UDPBuffer, usage: "socket receive buffer of the export listeners, bytes"},
+			{name: "pair-window", ptr: &c.PairWindow, usage: "how long a one-way export record waits for its reverse direction (negative: no pairing)"},
+			{name: "template-timeout", ptr: &c.TemplateTimeout, usage: "how long a NetFlow v9/IPFIX template lives after it was last announced"},
+		}},
+		{"store", []key{
+			{name: "db", ptr: &c.DB, usage: "flow store (DuckDB file); without it an in-memory store"},
+			{name: "partition", ptr: &c.Partition, usage: "partition width of a new store: hour, day or month"},
+			{name: "batch", ptr: &c.Batch, usage: "records per committed batch at most"},
+			{name: "commit-every", ptr: &c.Commit, usage: "commit what was written at least this often, so flows reach queries quickly"},
+			{name: "retry-every", ptr: &c.Retry, usage: "after a write error, how often to try writing again"},
+			{name: "memory-limit", ptr: &c.MemLimit, usage: "DuckDB memory limit for all queries, e.g. 4GB (default: DuckDB's, 80% of RAM)"},
+		}},
+		{"retention", []key{
+			{name: "retain", ptr: &c.Retain, usage: "drop partitions whose time range ended longer ago, e.g. 90d (0: keep everything)"},
+			{name: "retain-every", ptr: &c.RetainAt, usage: "how often retention runs"},
+		}},
+		{"jobs", []key{
+			{name: "baseline", ptr: &c.Baselines, whole: true, usage: "scheduled baselining query NAME@EVERY=SQL, rows appended to table baseline_NAME (repeatable; one query per flag)"},
+		}},
+		{"endpoint", []key{
+			{name: "listen", ptr: &c.Listen, usage: "address of the Postgres endpoint"},
+			{name: "users", ptr: &c.Users, usage: "users file with SCRAM-SHA-256 verifiers (tapdb user add)"},
+			{name: "trust", ptr: &c.Trust, usage: "let loopback clients in without a password"},
+			{name: "allow", ptr: &c.Allow, usage: "client network allowed to connect, CIDR or address (repeatable; default: any); others are refused with SQLSTATE 28000"},
+			{name: "max-conns", ptr: &c.MaxConns, usage: "most concurrent sessions (SQLSTATE 53300 past it)"},
+			{name: "query-timeout", ptr: &c.QueryTimeout, usage: "cancel a statement running longer (0: no limit)"},
+			{name: "idle-timeout", ptr: &c.IdleTimeout, usage: "close a session idle longer (0: no limit)"},
+			{name: "conn-memory-limit", ptr: &c.ConnMemory, usage: "most memory a session may hold for results kept while it runs other statements, e.g. 128MiB (SQLSTATE 53200 past it; 0: no limit)"},
+		}},
+		{"http", []key{
+			{name: "metrics", ptr: &c.Metrics, usage: "address of the Prometheus metrics and /healthz endpoint, e.g. 127.0.0.1:9108 (empty: off)"},
+		}},
+		{"process", []key{
+			{name: "pid-file", ptr: &c.PIDFile, usage: "write the process id to this file while running"},
+			{name: "log-format", ptr: &c.LogFormat, usage: "log format: text or json"},
+			{name: "log-level", ptr: &c.LogLevel, usage: "log level: debug, info, warn or error"},
+		}},
+	}
+}
+
+// Flags binds every key of c to a flag of fs of the same name (with short
+// aliases r, i and e for read, interface and srcid). A list flag given on
+// the command line replaces the list from the files; repeat it for several
+// values.
 func (c *Config) Flags(fs *flag.FlagSet) {
-	str := func(p *string, name, usage string) { fs.StringVar(p, name, *p, usage) }
-	list := func(p *[]string, name, usage string) { fs.Var(&listValue{p: p}, name, usage) }
-	dur := func(p *Duration, name, usage string) { fs.Var(p, name, usage) }
-	integer := func(p *int, name, usage string) { fs.IntVar(p, name, *p, usage) }
-	boolean := func(p *bool, name, usage string) { fs.BoolVar(p, name, *p, usage) }
-
-	str(&c.DB, "db", "flow store (DuckDB file); without it an in-memory store")
-	str(&c.Partition, "partition", "partition width of a new store: hour, day or month")
-	rv := &listValue{p: &c.Read}
-	fs.Var(rv, "read", "capture to ingest before serving (repeatable)")
-	fs.Var(rv, "r", "short for --read")
-	integer(&c.Batch, "batch", "records per committed batch at most")
-	dur(&c.Commit, "commit-every", "commit what was written at least this often, so flows reach queries quickly")
-	fs.Var(&c.Retain, "retain", "drop partitions whose time range ended longer ago, e.g. 90d (0: keep everything)")
-	dur(&c.RetainAt, "retain-every", "how often retention runs")
-	dur(&c.Retry, "retry-every", "after a write error, how often to try writing again")
-	str(&c.MemLimit, "memory-limit", "DuckDB memory limit for all queries, e.g. 4GB (default: DuckDB's, 80% of RAM)")
-
-	str(&c.Listen, "listen", "address of the Postgres endpoint")
-	str(&c.Users, "users", "users file with SCRAM-SHA-256 verifiers (tapdb user add)")
-	boolean(&c.Trust, "trust", "let loopback clients in without a password")
-	list(&c.Allow, "allow", "client network allowed to connect, CIDR (repeatable; default: any)")
-	fs.Var(&listValue{p: &c.Baselines, whole: true}, "baseline", "scheduled baselining query NAME@EVERY=SQL, rows appended to table baseline_NAME (repeatable; one query per flag)")
-	integer(&c.MaxConns, "max-conns", "most concurrent sessions (SQLSTATE 53300 past it)")
-	dur(&c.QueryTimeout, "query-timeout", "cancel a statement running longer (0: no limit)")
-	dur(&c.IdleTimeout, "idle-timeout", "close a session idle longer (0: no limit)")
-	fs.Var(&c.ConnMemory, "conn-memory-limit", "most memory a session may hold for results kept while it runs other statements, e.g. 128MiB (SQLSTATE 53200 past it; 0: no limit)")
-
-	iv := &listValue{p: &c.Interfaces}
-	fs.Var(iv, "interface", "network interface to capture on (repeatable)")
-	fs.Var(iv, "i", "short for --interface")
-	str(&c.BPF, "bpf", "capture filter in tcpdump syntax (the subset in packaging/README.md)")
-	integer(&c.Snaplen, "snaplen", "bytes captured per packet")
-	boolean(&c.Promisc, "promisc", "put capture interfaces in promiscuous mode")
-	integer(&c.RingMB, "ring-mb", "capture ring size per interface, MiB")
-
-	list(&c.NetFlow, "netflow", "UDP address to receive NetFlow v5/v9 (and IPFIX) on, e.g. :2055 (repeatable)")
-	list(&c.IPFIX, "ipfix", "UDP address to receive IPFIX (and NetFlow) on, e.g. :4739 (repeatable)")
-	integer(&c.UDPBuffer, "udp-buffer", "socket receive buffer of the export listeners, bytes")
-	dur(&c.PairWindow, "pair-window", "how long a one-way export record waits for its reverse direction (negative: no pairing)")
-	dur(&c.TemplateTimeout, "template-timeout", "how long a NetFlow v9/IPFIX template lives after it was last announced")
-
-	str(&c.Srcid, "srcid", "source id of captured flows (Argus -e); exports keep their exporter's address")
-	fs.StringVar(&c.Srcid, "e", c.Srcid, "short for --srcid")
-	dur(&c.StatusInterval, "status-interval", "flow status interval (Argus -S, ARGUS_FLOW_STATUS_INTERVAL)")
-	dur(&c.TCPTimeout, "tcp-timeout", "idle timeout of TCP flows")
-	dur(&c.TCPClosedTimeout, "tcp-closed-timeout", "idle timeout of TCP flows after a FIN or RST")
-	dur(&c.IPTimeout, "ip-timeout", "idle timeout of IP flows other than TCP, UDP, ICMP, IGMP")
-	dur(&c.UDPTimeout, "udp-timeout", "idle timeout of UDP flows")
-	dur(&c.ICMPTimeout, "icmp-timeout", "idle timeout of ICMP flows")
-	dur(&c.IGMPTimeout, "igmp-timeout", "idle timeout of IGMP flows")
-	dur(&c.ARPTimeout, "arp-timeout", "idle timeout of ARP flows")
-	dur(&c.FragTimeout, "frag-timeout", "how long fragments wait for their first fragment")
-	dur(&c.OtherTimeout, "other-timeout", "idle timeout of non-IP flows")
-	integer(&c.MaxFlows, "max-flows", "most flows held in memory; when full the least recently active are written early")
-
-	str(&c.Metrics, "metrics", "address of the Prometheus metrics and /healthz endpoint, e.g. 127.0.0.1:9108 (empty: off)")
-	str(&c.PIDFile, "pid-file", "write the process id to this file while running")
-	str(&c.LogFormat, "log-format", "log format: text or json")
-	str(&c.LogLevel, "log-level", "log level: debug, info, warn or error")
+	for _, s := range c.sections() {
+		for _, k := range s.keys {
+			names := []string{k.name}
+			if k.short != "" {
+				names = append(names, k.short)
+			}
+			var v flag.Value // shared by a key and its alias
+			for i, name := range names {
+				usage := k.usage
+				if i > 0 {
+					usage = "short for --" + k.name
+				}
+				switch p := k.ptr.(type) {
+				case *string:
+					fs.StringVar(p, name, *p, usage)
+				case *int:
+					fs.IntVar(p, name, *p, usage)
+				case *bool:
+					fs.BoolVar(p, name, *p, usage)
+				case *[]string:
+					if v == nil {
+						v = &listValue{p: p, whole: k.whole}
+					}
+					fs.Var(v, name, usage)
+				case flag.Value:
+					fs.Var(p, name, usage)
+				default:
+					panic(fmt.Sprintf("serve: key %s has no flag type (%T)", k.name, k.ptr))
+				}
+			}
+		}
+	}
 }
 
 // listValue is a repeatable string flag; the first value given on the
@@ -209,71 +326,75 @@ func (l *listValue) Set(v string) error {
 }
 
 // FlowConfig is the flow table configuration.
-func (c *Config) FlowConfig() flow.Config {
+func (c *Config) FlowConfig() flow.Config { return c.FlowTable.config() }
+
+func (f *FlowTable) config() flow.Config {
 	return flow.Config{
-		StatusInterval:   time.Duration(c.StatusInterval),
-		TCPTimeout:       time.Duration(c.TCPTimeout),
-		TCPClosedTimeout: time.Duration(c.TCPClosedTimeout),
-		IPTimeout:        time.Duration(c.IPTimeout),
-		UDPTimeout:       time.Duration(c.UDPTimeout),
-		ICMPTimeout:      time.Duration(c.ICMPTimeout),
-		IGMPTimeout:      time.Duration(c.IGMPTimeout),
-		ARPTimeout:       time.Duration(c.ARPTimeout),
-		FragTimeout:      time.Duration(c.FragTimeout),
-		OtherTimeout:     time.Duration(c.OtherTimeout),
-		MaxFlows:         c.MaxFlows,
-		Srcid:            c.Srcid,
+		StatusInterval:   time.Duration(f.StatusInterval),
+		TCPTimeout:       time.Duration(f.TCPTimeout),
+		TCPClosedTimeout: time.Duration(f.TCPClosedTimeout),
+		IPTimeout:        time.Duration(f.IPTimeout),
+		UDPTimeout:       time.Duration(f.UDPTimeout),
+		ICMPTimeout:      time.Duration(f.ICMPTimeout),
+		IGMPTimeout:      time.Duration(f.IGMPTimeout),
+		ARPTimeout:       time.Duration(f.ARPTimeout),
+		FragTimeout:      time.Duration(f.FragTimeout),
+		OtherTimeout:     time.Duration(f.OtherTimeout),
+		MaxFlows:         f.MaxFlows,
+		Srcid:            f.Srcid,
 	}
 }
 
-// AllowPrefixes parses the allow-list.
-func (c *Config) AllowPrefixes() ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, a := range c.Allow {
-		p, err := netip.ParsePrefix(a)
-		if err != nil {
-			if addr, aerr := netip.ParseAddr(a); aerr == nil {
-				p = netip.PrefixFrom(addr, addr.BitLen())
-			} else {
-				return nil, fmt.Errorf("allow %s: %w", a, err)
-			}
-		}
-		out = append(out, p.Masked())
+// config is the live capture's configuration, packets going through a
+// flow table configured by fc.
+func (c *Capture) config(fc flow.Config) live.Config {
+	return live.Config{
+		Interfaces: c.Interfaces, Snaplen: c.Snaplen, Promisc: c.Promisc, Filter: c.BPF,
+		RingBytes: c.RingMB << 20, Flow: fc,
 	}
-	return out, nil
 }
 
-// Validate reports the first setting that cannot work.
+// config is the collector's configuration, and whether it has listeners.
+func (c *Collector) config() (collector.Config, bool) {
+	listen := append(append([]string(nil), c.NetFlow...), c.IPFIX...)
+	return collector.Config{
+		Listen: listen, ReadBuffer: c.UDPBuffer,
+		Decoder: netflow.Config{PairWindow: time.Duration(c.PairWindow), TemplateTimeout: time.Duration(c.TemplateTimeout)},
+	}, len(listen) > 0
+}
+
+// config is the Postgres endpoint's configuration.
+func (e *Endpoint) config() (pgwire.Config, error) {
+	allow, err := pgwire.ParseAllowList(e.Allow)
+	if err != nil {
+		return pgwire.Config{}, err
+	}
+	return pgwire.Config{
+		Listen: e.Listen, Users: e.Users, Trust: e.Trust, AllowCIDRs: allow, MaxConns: e.MaxConns,
+		QueryTimeout: time.Duration(e.QueryTimeout), IdleTimeout: time.Duration(e.IdleTimeout),
+		ConnMemoryLimit: int64(e.ConnMemory),
+	}, nil
+}
+
+// Validate reports every setting that cannot work.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.DB == "" && len(c.Read) == 0 && len(c.Interfaces) == 0 && len(c.NetFlow) == 0 && len(c.IPFIX) == 0 {
 		errs = append(errs, errors.New("nothing to serve: want db, read, interface, netflow or ipfix"))
 	}
-	if _, err := c.AllowPrefixes(); err != nil {
-		errs = append(errs, err)
+	for _, v := range []interface{ validate() []error }{
+		&c.Capture, &c.FlowTable, &c.Collector, &c.Store, &c.Retention, &c.Jobs, &c.Endpoint, &c.HTTP, &c.Process,
+	} {
+		errs = append(errs, v.validate()...)
 	}
-	if _, err := ParseBaselines(c.Baselines); err != nil {
-		errs = append(errs, err)
-	}
+	return errors.Join(errs...)
+}
+
+func (c *Capture) validate() (errs []error) {
 	if c.BPF != "" {
 		if _, err := live.Compile(c.BPF, 65535); err != nil {
 			errs = append(errs, fmt.Errorf("bpf: %w", err))
 		}
-	}
-	if time.Duration(c.StatusInterval) < time.Second {
-		errs = append(errs, errors.New("status-interval: at least 1s"))
-	}
-	if time.Duration(c.Commit) <= 0 {
-		errs = append(errs, errors.New("commit-every: must be positive"))
-	}
-	if time.Duration(c.RetainAt) <= 0 {
-		errs = append(errs, errors.New("retain-every: must be positive"))
-	}
-	if time.Duration(c.Retry) <= 0 {
-		errs = append(errs, errors.New("retry-every: must be positive"))
-	}
-	if c.Batch <= 0 {
-		errs = append(errs, errors.New("batch: must be positive"))
 	}
 	if c.Snaplen < 64 || c.Snaplen > 262144 {
 		errs = append(errs, errors.New("snaplen: between 64 and 262144"))
@@ -281,23 +402,79 @@ func (c *Config) Validate() error {
 	if c.RingMB < 1 {
 		errs = append(errs, errors.New("ring-mb: at least 1"))
 	}
-	for _, a := range append(append([]string{c.Listen}, c.NetFlow...), c.IPFIX...) {
+	return errs
+}
+
+func (f *FlowTable) validate() (errs []error) {
+	if time.Duration(f.StatusInterval) < time.Second {
+		errs = append(errs, errors.New("status-interval: at least 1s"))
+	}
+	return errs
+}
+
+func (c *Collector) validate() (errs []error) {
+	for _, a := range append(append([]string(nil), c.NetFlow...), c.IPFIX...) {
 		if _, _, err := net.SplitHostPort(a); err != nil {
 			errs = append(errs, fmt.Errorf("address %q: %w", a, err))
 		}
 	}
-	if c.Metrics != "" {
-		if _, _, err := net.SplitHostPort(c.Metrics); err != nil {
-			errs = append(errs, fmt.Errorf("metrics %q: %w", c.Metrics, err))
-		}
+	return errs
+}
+
+func (s *Store) validate() (errs []error) {
+	if time.Duration(s.Commit) <= 0 {
+		errs = append(errs, errors.New("commit-every: must be positive"))
 	}
-	switch c.LogFormat {
-	case "text", "json":
-	default:
-		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
+	if time.Duration(s.Retry) <= 0 {
+		errs = append(errs, errors.New("retry-every: must be positive"))
 	}
-	if _, err := parseLevel(c.LogLevel); err != nil {
+	if s.Batch <= 0 {
+		errs = append(errs, errors.New("batch: must be positive"))
+	}
+	return errs
+}
+
+func (r *Retention) validate() (errs []error) {
+	if time.Duration(r.RetainAt) <= 0 {
+		errs = append(errs, errors.New("retain-every: must be positive"))
+	}
+	return errs
+}
+
+func (j *Jobs) validate() (errs []error) {
+	if _, err := ParseBaselines(j.Baselines); err != nil {
 		errs = append(errs, err)
 	}
-	return errors.Join(errs...)
+	return errs
+}
+
+func (e *Endpoint) validate() (errs []error) {
+	if _, err := pgwire.ParseAllowList(e.Allow); err != nil {
+		errs = append(errs, err)
+	}
+	if _, _, err := net.SplitHostPort(e.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("address %q: %w", e.Listen, err))
+	}
+	return errs
+}
+
+func (h *HTTP) validate() (errs []error) {
+	if h.Metrics != "" {
+		if _, _, err := net.SplitHostPort(h.Metrics); err != nil {
+			errs = append(errs, fmt.Errorf("metrics %q: %w", h.Metrics, err))
+		}
+	}
+	return errs
+}
+
+func (p *Process) validate() (errs []error) {
+	switch p.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log-format %q: want text or json", p.LogFormat))
+	}
+	if _, err := parseLevel(p.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
 }

@@ -18,7 +18,6 @@ import (
 	"tapdb/ingest"
 	"tapdb/ingest/collector"
 	"tapdb/ingest/live"
-	"tapdb/ingest/netflow"
 	"tapdb/internal/duckc"
 	"tapdb/pgwire"
 	"tapdb/store"
@@ -44,7 +43,6 @@ type runner struct {
 	sink  *Sink
 	coll  *collector.Collector
 	live  *live.Capture
-	gate  *gateListener
 	pg    *pgwire.Server
 	mhttp net.Listener
 
@@ -85,15 +83,15 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 		signal.Notify(hup, syscall.SIGHUP)
 		defer signal.Stop(hup)
 	}
-	if cfg.PIDFile != "" {
-		if err := writePIDFile(cfg.PIDFile); err != nil {
+	if cfg.Process.PIDFile != "" {
+		if err := writePIDFile(cfg.Process.PIDFile); err != nil {
 			return err
 		}
-		defer os.Remove(cfg.PIDFile)
+		defer os.Remove(cfg.Process.PIDFile)
 	}
 
 	// Store, and the captures to read before serving.
-	st, err := store.Open(ctx, cfg.DB, store.Options{Partition: cfg.Partition, Logger: log})
+	st, err := store.Open(ctx, cfg.Store.DB, store.Options{Partition: cfg.Store.Partition, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -106,13 +104,13 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
-	if len(cfg.Read) > 0 {
+	if len(cfg.Capture.Read) > 0 {
 		if err := d.readCaptures(ctx, cfg); err != nil {
 			return err
 		}
 	}
-	if cfg.MemLimit != "" {
-		if err := st.SetMemoryLimit(ctx, cfg.MemLimit); err != nil {
+	if cfg.Store.MemLimit != "" {
+		if err := st.SetMemoryLimit(ctx, cfg.Store.MemLimit); err != nil {
 			return &UsageError{fmt.Errorf("memory-limit: %w", err)}
 		}
 	}
@@ -122,7 +120,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 
 	// The sink outlives the sources: it is closed (last commit) after them.
 	sinkCtx := context.WithoutCancel(ctx)
-	d.sink, err = newSink(sinkCtx, st, cfg.Batch, time.Duration(cfg.Retry), log, d.noteFatal)
+	d.sink, err = newSink(sinkCtx, st, cfg.Store.Batch, time.Duration(cfg.Store.Retry), log, d.noteFatal)
 	if err != nil {
 		return err
 	}
@@ -133,45 +131,42 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 		log.Info("writer closed", "records_written", d.sink.written.Load(), "records_dropped", d.sink.dropped.Load())
 	}()
 
-	// Open everything that can fail before serving.
-	if listen := append(append([]string(nil), cfg.NetFlow...), cfg.IPFIX...); len(listen) > 0 {
-		d.coll = collector.New(collector.Config{
-			Listen: listen, ReadBuffer: cfg.UDPBuffer, Logger: log,
-			Decoder: netflow.Config{PairWindow: time.Duration(cfg.PairWindow), TemplateTimeout: time.Duration(cfg.TemplateTimeout)},
-		}, d.sink.Write)
+	// Open everything that can fail before serving, each component from
+	// its section of the configuration.
+	if cc, ok := cfg.Collector.config(); ok {
+		cc.Logger = log
+		d.coll = collector.New(cc, d.sink.Write)
 		if err := d.coll.Listen(ctx); err != nil {
 			return err
 		}
 		defer d.coll.Close()
 	}
-	if len(cfg.Interfaces) > 0 {
-		d.live, err = live.Open(live.Config{
-			Interfaces: cfg.Interfaces, Snaplen: cfg.Snaplen, Promisc: cfg.Promisc, Filter: cfg.BPF,
-			RingBytes: cfg.RingMB << 20, Flow: cfg.FlowConfig(), Logger: log,
-		}, d.sink.Write)
+	if len(cfg.Capture.Interfaces) > 0 {
+		capCfg := cfg.Capture.config(cfg.FlowTable.config())
+		capCfg.Logger = log
+		d.live, err = live.Open(capCfg, d.sink.Write)
 		if err != nil {
 			return err
 		}
 		defer d.live.Close()
 	}
-	allow, _ := cfg.AllowPrefixes()
-	d.pg, err = pgwire.New(pgwire.Config{
-		Listen: cfg.Listen, Users: cfg.Users, Trust: cfg.Trust, MaxConns: cfg.MaxConns,
-		QueryTimeout: time.Duration(cfg.QueryTimeout), IdleTimeout: time.Duration(cfg.IdleTimeout),
-		ConnMemoryLimit: int64(cfg.ConnMemory), Logger: log,
-	}, st.DB())
+	pc, err := cfg.Endpoint.config()
+	if err != nil {
+		return &UsageError{err}
+	}
+	pc.Logger = log
+	d.pg, err = pgwire.New(pc, st.DB())
 	if err != nil {
 		return err
 	}
 	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	ln, err := lc.Listen(ctx, "tcp", cfg.Endpoint.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	d.gate = newGateListener(ln, allow)
 	var httpSrv *http.Server
-	if cfg.Metrics != "" {
-		d.mhttp, err = lc.Listen(ctx, "tcp", cfg.Metrics)
+	if cfg.HTTP.Metrics != "" {
+		d.mhttp, err = lc.Listen(ctx, "tcp", cfg.HTTP.Metrics)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("metrics: listen: %w", err)
@@ -206,7 +201,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 	pgDone := make(chan struct{})
 	go func() {
 		defer close(pgDone)
-		if err := d.pg.Serve(context.WithoutCancel(ctx), d.gate); err != nil {
+		if err := d.pg.Serve(context.WithoutCancel(ctx), ln); err != nil {
 			fatal <- fmt.Errorf("postgres endpoint: %w", err)
 		}
 	}()
@@ -220,10 +215,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 	bgCtx, stopBG := context.WithCancel(ctx)
 	var bg sync.WaitGroup
 	bg.Add(3)
-	go func() { defer bg.Done(); d.commitLoop(bgCtx, time.Duration(cfg.Commit)) }()
+	go func() { defer bg.Done(); d.commitLoop(bgCtx, time.Duration(cfg.Store.Commit)) }()
 	go func() { defer bg.Done(); d.retentionLoop(bgCtx) }()
 	go func() { defer bg.Done(); d.baselineLoop(bgCtx) }()
-	log.Info("tapdb serving", "listen", ln.Addr().String(), "interfaces", cfg.Interfaces, "netflow", cfg.NetFlow, "ipfix", cfg.IPFIX, "metrics", cfg.Metrics)
+	log.Info("tapdb serving", "listen", ln.Addr().String(), "interfaces", cfg.Capture.Interfaces, "netflow", cfg.Collector.NetFlow, "ipfix", cfg.Collector.IPFIX, "metrics", cfg.HTTP.Metrics)
 
 	var runErr error
 wait:
@@ -277,12 +272,12 @@ func (d *runner) readCaptures(ctx context.Context, cfg Config) error {
 func (d *runner) banner(w io.Writer, cfg Config, addr net.Addr) {
 	host, port, _ := net.SplitHostPort(addr.String())
 	user := "analyst"
-	if cfg.Trust {
+	if cfg.Endpoint.Trust {
 		user = "tapdb"
 	}
 	fmt.Fprintf(w, "tapdb serving flows on %s\n  psql \"host=%s port=%s user=%s dbname=flows sslmode=disable\"\n", addr, host, port, user)
-	if !cfg.Trust {
-		fmt.Fprintf(w, "  (add users with: tapdb user add --users %s NAME)\n", cfg.Users)
+	if !cfg.Endpoint.Trust {
+		fmt.Fprintf(w, "  (add users with: tapdb user add --users %s NAME)\n", cfg.Endpoint.Users)
 	}
 	if d.coll != nil {
 		for _, a := range d.coll.Addrs() {
@@ -328,7 +323,7 @@ func (d *runner) reopenStore(ctx context.Context, cause error) {
 		if err == nil {
 			break
 		}
-		retry := time.Duration(d.cfg.Retry)
+		retry := time.Duration(d.cfg.Store.Retry)
 		d.log.Error("cannot reopen the store; queries and ingest wait", "err", err, "retry_every", retry)
 		select {
 		case <-ctx.Done():
@@ -379,24 +374,23 @@ func (d *runner) reload(load func() (Config, error)) {
 		d.log.Error("SIGHUP: configuration not reloaded", "err", err)
 		return
 	}
-	allow, _ := next.AllowPrefixes()
-	d.gate.setAllow(allow)
+	allow, _ := pgwire.ParseAllowList(next.Endpoint.Allow) // validated
+	d.pg.SetAllowList(allow)
 	d.mu.Lock()
 	prev := d.cfg
-	d.cfg.Allow = next.Allow
-	d.cfg.Retain = next.Retain
-	d.cfg.RetainAt = next.RetainAt
-	d.cfg.Baselines = next.Baselines
+	d.cfg.Endpoint.Allow = next.Endpoint.Allow
+	d.cfg.Retention = next.Retention
+	d.cfg.Jobs = next.Jobs
 	d.mu.Unlock()
 	if restartNeeded(prev, next) {
 		d.log.Warn("SIGHUP: some changed settings need a restart (sources, store, listen address, timers)")
 	}
-	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Allow, "baselines", len(next.Baselines), "retain", next.Retain.text(), "retain_every", next.RetainAt.String())
+	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Endpoint.Allow, "baselines", len(next.Jobs.Baselines), "retain", next.Retention.Retain.text(), "retain_every", next.Retention.RetainAt.String())
 }
 
 // restartNeeded reports whether settings that only apply at start changed.
 func restartNeeded(a, b Config) bool {
-	a.Allow, a.Retain, a.RetainAt, a.Baselines = b.Allow, b.Retain, b.RetainAt, b.Baselines
+	a.Endpoint.Allow, a.Retention, a.Jobs = b.Endpoint.Allow, b.Retention, b.Jobs
 	a.LogLevel, a.LogFormat = b.LogLevel, b.LogFormat
 	return fmt.Sprint(a) != fmt.Sprint(b)
 }

@@ -1,4 +1,4 @@
-// Package daemon is tapdb serve: one process that captures packets on live
+// Package serve is tapdb serve: one process that captures packets on live
 // interfaces, collects NetFlow/IPFIX exports, writes the flow records into
 // the store, serves the store over the Postgres wire protocol, keeps the
 // disk bounded with retention, and reports on itself with Prometheus
@@ -6,13 +6,32 @@
 //
 // # Configuration
 //
-// Config is the whole configuration. Its keys are flat TOML keys, and every
-// key is also a command-line flag of the same name (Config.Flags), so a
-// setting moves between the file and the command line unchanged. Load
-// applies, in order: the defaults (Default), an argus.conf given with
-// --argus-conf (the keys that have an equivalent, see ArgusConf), the TOML
-// file given with --config, then the flags given on the command line.
-// --print-config prints the result as TOML, which is a valid config file.
+// Config is the whole configuration, one section per component, each with
+// its defaults (Default):
+//
+//	[capture]    Capture: capture files read before serving, live interfaces
+//	[flow]       FlowTable: the flow table's source id and timers
+//	[collector]  Collector: NetFlow v5/v9 and IPFIX listeners
+//	[store]      Store: the DuckDB file and the batched writer
+//	[retention]  Retention: dropping old flows
+//	[jobs]       Jobs: scheduled baselining queries
+//	[endpoint]   Endpoint: the Postgres endpoint, its limits and its client allow-list
+//	[http]       HTTP: the metrics and health endpoint
+//	[process]    Process: the PID file and the logs
+//
+// Every key has one name, unique across sections, which is its key in the
+// TOML file and its command-line flag (Config.Flags), so a setting moves
+// between the file and the command line unchanged. In the file a key may
+// be written in its section's table ([endpoint] listen = "…") or at the
+// top level (listen = "…"), as files of earlier versions did. Load
+// applies, in order: the defaults, an argus.conf given with --argus-conf
+// (the keys that have an equivalent, see ApplyArgusConf), the TOML file
+// given with --config, then the flags given on the command line.
+// --print-config prints the result as TOML, one table per section, which
+// is a valid config file.
+//
+// The client allow-list is the Postgres endpoint's (pgwire): a client
+// whose address it refuses is answered with SQLSTATE 28000 and logged.
 //
 // # Lifetime
 //

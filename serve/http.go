@@ -77,9 +77,10 @@ func (d *runner) writeMetrics(ctx context.Context, e *exposition) {
 	e.one("tapdb_retention_errors_total", "counter", "retention rounds that failed", float64(atomic.LoadInt64(&d.retentionErrors)))
 
 	// Postgres endpoint.
-	e.one("tapdb_pg_open_connections", "gauge", "open client connections to the Postgres endpoint", float64(d.gate.open.Load()))
-	e.one("tapdb_pg_connections_total", "counter", "client connections accepted", float64(d.gate.accepted.Load()))
-	e.one("tapdb_pg_connections_refused_total", "counter", "client connections refused by the allow-list", float64(d.gate.refused.Load()))
+	pg := d.pg.Stats()
+	e.one("tapdb_pg_open_connections", "gauge", "open client connections to the Postgres endpoint", float64(pg.Open))
+	e.one("tapdb_pg_connections_total", "counter", "client connections accepted", float64(pg.Accepted))
+	e.one("tapdb_pg_connections_refused_total", "counter", "client connections refused by the allow-list", float64(pg.Refused))
 
 	// Live capture.
 	if d.live != nil {
