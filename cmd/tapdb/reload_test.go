@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"tapdb/ingest/netflow/netflowtest"
 )
@@ -48,6 +50,15 @@ func TestServeSIGHUPReload(t *testing.T) {
 	write("10.99.0.0/16")
 	s.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the new allow-list", func() bool { return tryConnect(s.pg) != nil })
+	// The refused client is told why (SQLSTATE 28000), and the refusal
+	// is logged with its address.
+	var pe *pgconn.PgError
+	if err := tryConnect(s.pg); !errors.As(err, &pe) || pe.Code != "28000" || !strings.Contains(pe.Message, `no allow-list entry for host "127.0.0.1"`) {
+		t.Errorf("refused client got %v, want SQLSTATE 28000", err)
+	}
+	if !strings.Contains(s.stderr.String(), "level=WARN msg=\"connection refused: address not in the allow-list\" remote=127.0.0.1:") {
+		t.Errorf("refusal not logged:\n%s", s.stderr.String())
+	}
 	var one int
 	if err := c.QueryRow(context.Background(), "SELECT 1").Scan(&one); err != nil || one != 1 {
 		t.Errorf("the open session broke on reload: %v", err)
@@ -132,7 +143,16 @@ func TestServeUsage(t *testing.T) {
 		}
 	}
 	out, _, code := tapdb(t, "serve", "--print-config", "--netflow", ":2055", "--retain", "90d")
-	if code != 0 || !strings.Contains(out, "netflow = [\":2055\"]") || !strings.Contains(out, "retain = \"90d\"") {
+	if code != 0 || !strings.Contains(out, "[collector]\nnetflow = [\":2055\"]") || !strings.Contains(out, "[retention]\nretain = \"90d\"") {
 		t.Errorf("--print-config: exit %d:\n%s", code, out)
+	}
+	// The printed configuration, one table per section, loads back to
+	// itself.
+	printed := filepath.Join(t.TempDir(), "printed.toml")
+	if err := os.WriteFile(printed, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again, errOut, code := tapdb(t, "serve", "--print-config", "--config", printed); code != 0 || again != out {
+		t.Errorf("printed configuration loaded back: exit %d %s\n%s\nwant\n%s", code, errOut, again, out)
 	}
 }

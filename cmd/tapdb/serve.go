@@ -10,7 +10,7 @@ import (
 )
 
 // runServe is the daemon: live capture, NetFlow/IPFIX collection, the
-// store and the Postgres endpoint in one process (see package daemon).
+// store and the Postgres endpoint in one process (see package serve).
 func runServe(ctx context.Context, e *env, args []string) error {
 	l, err := serve.Load(args, e.stderr)
 	if err != nil {
