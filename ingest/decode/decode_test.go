@@ -1,10 +1,12 @@
 package decode
 
 import (
+	"bytes"
 	"encoding/hex"
 	"io"
 	"net/netip"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"tapdb/ingest/capture"
@@ -122,10 +124,33 @@ func TestDecodeRealFrames(t *testing.T) {
 		} else if err != nil {
 			t.Errorf("%s frame %d: %v", tc.file, tc.frame, err)
 		}
-		if p != tc.want {
+		// The UDP payload follows the UDP header with the packet's ports
+		// and is as long as PayloadLen says, or cut by the snap length.
+		if pl := p.UDPPayload; pl != nil {
+			off := cap(f.Data) - cap(pl)
+			if p.Proto != 17 || off < 8 || off+len(pl) > len(f.Data) ||
+				be16(f.Data[off-8:]) != p.SrcPort || be16(f.Data[off-6:]) != p.DstPort ||
+				len(pl) != p.PayloadLen && (len(pl) > p.PayloadLen || f.WireLen == len(f.Data)) {
+				t.Errorf("%s frame %d: UDP payload of %d bytes at offset %d", tc.file, tc.frame, len(pl), off)
+			}
+			p.UDPPayload = nil
+		} else if p.Proto == 17 && p.HasPorts && !p.Fragment && p.Encaps&EncIPinIP == 0 {
+			t.Errorf("%s frame %d: no UDP payload", tc.file, tc.frame)
+		}
+		if !samePacket(p, tc.want) {
 			t.Errorf("%s frame %d:\n got %+v\nwant %+v", tc.file, tc.frame, p, tc.want)
 		}
 	}
+}
+
+// samePacket compares packets field by field, UDPPayload by its bytes and
+// by whether it is nil.
+func samePacket(a, b Packet) bool {
+	if !bytes.Equal(a.UDPPayload, b.UDPPayload) || (a.UDPPayload == nil) != (b.UDPPayload == nil) {
+		return false
+	}
+	a.UDPPayload, b.UDPPayload = nil, nil
+	return reflect.DeepEqual(a, b)
 }
 
 // Decode must not allocate, on success or on error.

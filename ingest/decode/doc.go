@@ -24,6 +24,10 @@
 // Decoder.KeepIPTunnels keeps IP-in-IP, 6in4, 4in6 and 6in6 as outer flows,
 // which is what Argus 3.0.8 does.
 //
+// Packet.UDPPayload points at the captured payload of a UDP datagram, so
+// the flow-export collector finds NetFlow/IPFIX datagrams in capture files
+// with this same decoder.
+//
 // Errors: Decode returns nil when it found a network layer (Packet.Net is
 // not NetNone) and otherwise an Error saying why not: unsupported link type,
 // link header truncated, network header truncated or malformed, or a payload

@@ -108,6 +108,11 @@ type Packet struct {
 	PayloadLen       int    // bytes above the transport header (application bytes)
 	HasDNSID         bool   // UDP to or from port 53 with at least 2 payload bytes
 	DNSID            uint16
+	// UDPPayload is the captured part of a UDP datagram's payload, cut at
+	// the UDP length (Ethernet padding is not payload). It is nil unless
+	// the whole UDP header was captured, and empty but not nil for a
+	// datagram without payload. It points into the frame's bytes.
+	UDPPayload []byte
 
 	// ICMP errors (unreachable, time exceeded, redirect, parameter problem)
 	// quote the packet that caused them; the flow table maps the error onto

@@ -90,6 +90,13 @@ func udp(b []byte, plen int, p *Packet) {
 		p.HasDNSID = true
 		p.DNSID = be16(b[udpHdrLen : udpHdrLen+2])
 	}
+	if len(b) >= udpHdrLen {
+		payload := b[udpHdrLen:] // not nil: b is not
+		if ulen := int(be16(b[4:6])); ulen >= udpHdrLen && ulen-udpHdrLen < len(payload) {
+			payload = payload[:ulen-udpHdrLen]
+		}
+		p.UDPPayload = payload
+	}
 }
 
 func icmp(b []byte, plen int, p *Packet) {
