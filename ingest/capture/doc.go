@@ -24,6 +24,17 @@
 //     pcapng interface; with pcapng each Frame carries the link type of its
 //     own interface. The FCS-length bits of the pcap header are masked off.
 //
+// Detect is the one test of whether a file is a capture (by the magic
+// numbers of pcap, pcapng and gzip): Open uses it, and so does ra -r to
+// tell captures from store files.
+//
+// ReadFrames is the one frame loop over capture files, shared by the
+// sensor (ingest.ReadFiles) and the export collector
+// (collector.ReadCaptures): every file opened (and its link type checked)
+// before any is read, damage read up to and reported after the other
+// files, errors naming the file, packet number and offset, the context
+// looked at and progress reported every few thousand frames.
+//
 // A record whose original length is smaller than its captured length gets
 // WireLen = captured length (a frame cannot be shorter on the wire).
 // Packet timestamps are converted to Unix nanoseconds. Simple Packet Blocks

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -37,6 +38,78 @@ const (
 	magicKuznetzov uint32 = 0xa1b2cd34
 	magicPcapngSHB uint32 = 0x0a0d0d0a
 )
+
+// Format is a capture file format, as Detect tells it from a file's first
+// bytes.
+type Format uint8
+
+const (
+	FormatUnknown   Format = iota // not a capture, or too short to tell
+	FormatPcap                    // classic pcap: micro- or nanosecond timestamps, either byte order
+	FormatPcapng                  // pcapng (its section header type reads the same in both orders)
+	FormatGzip                    // gzip: a compressed capture is expected inside
+	FormatKuznetzov               // modified (Kuznetzov) pcap: recognised, and refused by Open
+)
+
+func (f Format) String() string {
+	switch f {
+	case FormatPcap:
+		return "pcap"
+	case FormatPcapng:
+		return "pcapng"
+	case FormatGzip:
+		return "gzip"
+	case FormatKuznetzov:
+		return "Kuznetzov pcap"
+	}
+	return "unknown"
+}
+
+// MagicLen is how many first bytes of a file Detect needs.
+const MagicLen = 4
+
+// Detect tells a capture file's format from its first bytes: the magic
+// numbers of pcap (micro- and nanosecond, both byte orders), pcapng, gzip
+// (two bytes suffice) and Kuznetzov's pcap. Open and ra -r both decide
+// with it whether a file is a capture.
+func Detect(head []byte) Format {
+	if len(head) >= 2 && head[0] == magicGzip0 && head[1] == magicGzip1 {
+		return FormatGzip
+	}
+	if len(head) < MagicLen {
+		return FormatUnknown
+	}
+	le := binary.LittleEndian.Uint32(head)
+	be := binary.BigEndian.Uint32(head)
+	switch {
+	case le == magicMicro || le == magicNano || be == magicMicro || be == magicNano:
+		return FormatPcap
+	case le == magicPcapngSHB:
+		return FormatPcapng
+	case le == magicKuznetzov || be == magicKuznetzov:
+		return FormatKuznetzov
+	}
+	return FormatUnknown
+}
+
+// DetectFile tells the format of the file at path from its first bytes
+// (see Detect). A file shorter than MagicLen bytes is an error: it is
+// neither a capture nor anything else tapdb reads.
+func DetectFile(path string) (Format, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return FormatUnknown, fmt.Errorf("detect capture format: %w", err)
+	}
+	defer f.Close()
+	var head [MagicLen]byte
+	if n, err := io.ReadFull(f, head[:]); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return FormatUnknown, fmt.Errorf("detect capture format of %s: file of %d bytes is too short", path, n)
+		}
+		return FormatUnknown, fmt.Errorf("detect capture format of %s: %w", path, err)
+	}
+	return Detect(head[:]), nil
+}
 
 // bufferedReadLen is the size of the read buffer over the file.
 const bufferedReadLen = 64 << 10
@@ -92,7 +165,7 @@ func newReader(name string, r io.Reader, size int64, closer io.Closer) (Reader, 
 		}
 		return nil, src.formatError(0, 0, "empty file: not a capture")
 	}
-	if len(head) >= 2 && head[0] == magicGzip0 && head[1] == magicGzip1 {
+	if Detect(head) == FormatGzip {
 		gz, err := gzip.NewReader(src.r)
 		if err != nil {
 			return nil, src.formatError(0, 0, "bad gzip header: "+err.Error())
@@ -108,17 +181,15 @@ func newReader(name string, r io.Reader, size int64, closer io.Closer) (Reader, 
 			return nil, src.formatError(0, 0, "empty gzip stream: not a capture")
 		}
 	}
-	if len(head) < 4 {
+	if len(head) < MagicLen {
 		return nil, src.formatError(0, 0, fmt.Sprintf("file of %d bytes is too short for a capture header", len(head)))
 	}
-	le := uint32(head[0]) | uint32(head[1])<<8 | uint32(head[2])<<16 | uint32(head[3])<<24
-	be := uint32(head[3]) | uint32(head[2])<<8 | uint32(head[1])<<16 | uint32(head[0])<<24
-	switch {
-	case le == magicMicro || le == magicNano || be == magicMicro || be == magicNano:
+	switch Detect(head) {
+	case FormatPcap:
 		return newPcapReader(src)
-	case le == magicPcapngSHB:
+	case FormatPcapng:
 		return newPcapngReader(src)
-	case le == magicKuznetzov || be == magicKuznetzov:
+	case FormatKuznetzov:
 		return nil, src.formatError(0, 0, "modified (Kuznetzov) pcap format is not supported")
 	}
 	return nil, src.formatError(0, 0, fmt.Sprintf("unknown file format (first bytes % x): not pcap, pcapng or gzip", head))

@@ -1,0 +1,115 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// FilesOptions configure ReadFrames.
+type FilesOptions struct {
+	// Supported, if set, is asked about the link type of every file once
+	// all are open and before any frame is read; a file whose link type it
+	// refuses fails the whole read.
+	Supported func(linkType uint32) bool
+	// Progress, if set, is called every ProgressEvery frames and at the
+	// end of each file.
+	Progress func(Progress)
+	// Logger receives one line per damaged file; nil discards.
+	Logger *slog.Logger
+}
+
+// Progress reports how far ReadFrames got.
+type Progress struct {
+	File   string
+	Offset int64 // bytes of the (decompressed) file read so far
+	Frames int64 // frames read from all files so far
+	Done   bool  // the file is finished
+}
+
+// FilesRead is what ReadFrames read.
+type FilesRead struct {
+	Files  int   // files begun
+	Frames int64 // frames handed to fn
+	// Damage joins the errors of the files damaged part-way (each naming
+	// the file, packet number and byte offset); nil if none was.
+	Damage error
+}
+
+const (
+	// ProgressEvery is how many frames pass between progress calls.
+	ProgressEvery = 1 << 14
+	// ctxEvery is how many frames pass between looks at the context.
+	ctxEvery = 1 << 12
+)
+
+// ReadFrames is the frame loop of the programs that read capture files.
+// It opens every file of paths ("-" is standard input) before reading any,
+// so that a file that is not a capture (or whose link type
+// opts.Supported refuses) is refused before a frame is handed on; then it
+// reads the files in order and calls fn with each frame and the path of
+// its file. f and its Data are valid only during the call.
+//
+// A file damaged part-way is read up to the damage, logged, and the next
+// file is read: the damage is reported in FilesRead.Damage, not as the
+// error, so that the caller still flushes what it built from the frames
+// before it. The error is what stopped the loop: a file that could not be
+// opened or is refused, fn's error (wrapped with the file, packet number
+// and byte offset of the frame), or the context's error.
+func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(path string, f *Frame) error) (rd FilesRead, err error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	readers, err := OpenAll(paths)
+	if err != nil {
+		return rd, err
+	}
+	defer CloseAll(readers)
+	if opts.Supported != nil {
+		for i, r := range readers {
+			if lt := r.LinkType(); !opts.Supported(lt) {
+				return rd, fmt.Errorf("open capture %s: link type %d is not supported", paths[i], lt)
+			}
+		}
+	}
+	var (
+		frame  Frame
+		damage []error
+	)
+	defer func() { rd.Damage = errors.Join(damage...) }()
+	for i, r := range readers {
+		path := paths[i]
+		rd.Files++
+		for {
+			err := r.Next(&frame)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				err = ReadError(path, err)
+				log.Error("capture damaged; keeping the frames before it", "err", err)
+				damage = append(damage, err)
+				break
+			}
+			rd.Frames++
+			if err := fn(path, &frame); err != nil {
+				return rd, fmt.Errorf("%s: packet %d at offset %d: %w", path, frame.Number, frame.Offset, err)
+			}
+			if rd.Frames%ctxEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return rd, err
+				}
+				if opts.Progress != nil && rd.Frames%ProgressEvery == 0 {
+					opts.Progress(Progress{File: path, Offset: frame.Offset, Frames: rd.Frames})
+				}
+			}
+		}
+		if opts.Progress != nil {
+			opts.Progress(Progress{File: path, Offset: frame.Offset, Frames: rd.Frames, Done: true})
+		}
+	}
+	return rd, nil
+}
