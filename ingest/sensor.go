@@ -2,9 +2,7 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 
 	"tapdb/ingest/capture"
@@ -16,8 +14,8 @@ import (
 // Options configure ReadFiles.
 type Options struct {
 	Flow flow.Config
-	// Progress, if set, is called every few thousand packets and at the end
-	// of each file.
+	// Progress, if set, is called every capture.ProgressEvery packets and
+	// at the end of each file.
 	Progress func(Progress)
 	Logger   *slog.Logger
 }
@@ -39,9 +37,6 @@ type Stats struct {
 	Flow         flow.Stats
 }
 
-// progressEvery is how many packets pass between progress callbacks.
-const progressEvery = 1 << 14
-
 // ReadFiles reads the capture files in order ("-" is standard input) into one
 // flow table and passes every flow record to emit (which must copy what it
 // keeps). Every file is opened and checked first: a file that is not a
@@ -55,61 +50,30 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 		log = slog.New(slog.DiscardHandler)
 	}
 	var st Stats
-	readers, err := capture.OpenAll(paths)
-	if err != nil {
-		return st, err
-	}
-	defer capture.CloseAll(readers)
-	for i, r := range readers {
-		if lt := r.LinkType(); !decode.Supported(lt) {
-			return st, fmt.Errorf("open capture %s: link type %d is not supported", paths[i], lt)
-		}
-	}
-
 	table := flow.NewTable(opts.Flow, emit)
 	dec := decode.NewDecoder()
-	var (
-		frame   capture.Frame
-		pkt     decode.Packet
-		damaged []error
-	)
-	for i, r := range readers {
-		st.Files++
-		for {
-			err := r.Next(&frame)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				err = capture.ReadError(paths[i], err)
-				log.Error("capture damaged; keeping the packets before it", "err", err)
-				damaged = append(damaged, err)
-				break
-			}
-			st.Packets++
-			st.Bytes += int64(frame.WireLen)
-			pkt.Reset()
-			pkt.TimeNanos = frame.TimeNanos
-			pkt.WireLen = frame.WireLen
-			if err := dec.Decode(frame.LinkType, frame.Data, &pkt); err != nil {
-				st.DecodeErrors++
-				continue
-			}
-			if err := table.Add(&pkt); err != nil {
-				return st, fmt.Errorf("%s packet %d: %w", paths[i], frame.Number, err)
-			}
-			if st.Packets%progressEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return st, err
-				}
-				if opts.Progress != nil {
-					opts.Progress(Progress{File: paths[i], Offset: frame.Offset, Packets: st.Packets})
-				}
-			}
+	var pkt decode.Packet
+	fopts := capture.FilesOptions{Supported: decode.Supported, Logger: log}
+	if opts.Progress != nil {
+		fopts.Progress = func(p capture.Progress) {
+			opts.Progress(Progress{File: p.File, Offset: p.Offset, Packets: p.Frames, Done: p.Done})
 		}
-		if opts.Progress != nil {
-			opts.Progress(Progress{File: paths[i], Offset: frame.Offset, Packets: st.Packets, Done: true})
+	}
+	rd, err := capture.ReadFrames(ctx, paths, fopts, func(_ string, frame *capture.Frame) error {
+		st.Packets++
+		st.Bytes += int64(frame.WireLen)
+		pkt.Reset()
+		pkt.TimeNanos = frame.TimeNanos
+		pkt.WireLen = frame.WireLen
+		if err := dec.Decode(frame.LinkType, frame.Data, &pkt); err != nil {
+			st.DecodeErrors++
+			return nil
 		}
+		return table.Add(&pkt)
+	})
+	st.Files = rd.Files
+	if err != nil {
+		return st, err
 	}
 	if err := table.Flush(); err != nil {
 		return st, fmt.Errorf("flush flows: %w", err)
@@ -118,5 +82,5 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 	if st.DecodeErrors > 0 {
 		log.Warn("frames could not be decoded", "count", st.DecodeErrors)
 	}
-	return st, errors.Join(damaged...)
+	return st, rd.Damage
 }

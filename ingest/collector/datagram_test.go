@@ -11,13 +11,15 @@ import (
 	"testing"
 
 	"tapdb/ingest/capture"
+	"tapdb/ingest/decode"
 )
 
 // captures whose UDP datagrams are compared with tshark's dissection:
 // Ethernet, Linux cooked v1, raw IP, pcapng with several link types, IPv4
-// and IPv6. Captures with tunnels are left out: tshark dissects the inner
-// UDP, UDPDatagram the outer. VLAN tags, SLL2 and BSD loopback carry no UDP
-// in the corpus and are covered by TestUDPDatagramShortAndOdd.
+// and IPv6. Captures with tunnels are left out: the tshark fields below
+// name the outer addresses, UDPDatagram (through ingest/decode) the inner
+// ones. VLAN tags, SLL2 and BSD loopback carry no UDP in the corpus and
+// are covered by TestUDPDatagramShortAndOdd.
 var tsharkCaptures = []string{
 	"akvorado-netflow-v5.pcap",
 	"akvorado-netflow-v9-templates-data.pcap",
@@ -139,17 +141,26 @@ func TestUDPDatagramShortAndOdd(t *testing.T) {
 		{"raw v4 udp header cut", capture.LinkRaw, v4(17, 0, 4), skipShort},
 		{"raw v4 udp", capture.LinkRaw, v4(17, 0, 12), skipNone},
 		{"raw v6 cut", capture.LinkRaw, []byte{0x60, 0, 0, 0}, skipShort},
-		{"raw v6 fragment header", capture.LinkRaw, v6(44, 16), skipFragment},
-		{"raw v6 options cut", capture.LinkRaw, v6(0, 4), skipShort},
+		{"raw v6 fragment header", capture.LinkRaw, v6frag(), skipFragment},
+		{"raw v6 tcp fragment", capture.LinkRaw, v6(44, 16), skipNotUDP},
+		{"raw v6 options cut", capture.LinkRaw, v6(0, 4), skipNotUDP}, // decode stops at the cut header: no UDP seen
 		{"null short", capture.LinkNull, []byte{2, 0}, skipShort},
 		{"null v4 udp", capture.LinkNull, append([]byte{2, 0, 0, 0}, v4(17, 0, 12)...), skipNone},
 		{"sll2 v6 udp", capture.LinkSLL2, append([]byte{0x86, 0xdd, 18: 0, 19: 0}, v6(17, 12)...), skipNone},
 		{"sll2 short", capture.LinkSLL2, make([]byte, 19), skipShort},
 		{"q-in-q udp", capture.LinkEthernet, append(append(make([]byte, 12), 0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2, 0x08, 0x00), v4(17, 0, 12)...), skipNone},
 		{"v6 hop-by-hop then udp", capture.LinkRaw, v6hbh(), skipNone},
+		{"ethernet v6 udp", capture.LinkEthernet, append(append(make([]byte, 12), 0x86, 0xdd), v6(17, 12)...), skipNone},
+		{"linux sll v4 udp", capture.LinkLinuxSLL, append([]byte{14: 0x08, 15: 0x00}, v4(17, 0, 12)...), skipNone},
+		{"openbsd loop v6 udp", capture.LinkLoop, append([]byte{0, 0, 0, 24}, v6(17, 12)...), skipNone},
+		{"raw ipv4 link", capture.LinkIPv4, v4(17, 0, 12), skipNone},
+		{"raw ipv6 link", capture.LinkIPv6, v6(17, 12), skipNone},
+		{"udp header only", capture.LinkRaw, v4(17, 0, 8), skipNone},
+		{"gre carries udp", capture.LinkRaw, v4gre(v4(17, 0, 12)), skipNone},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, why := udpDatagram(tc.link, tc.frame)
+			var p decode.Packet
+			_, why := udpDatagram(decode.NewDecoder(), tc.link, tc.frame, &p)
 			if why != tc.why {
 				t.Errorf("got reason %d, want %d", why, tc.why)
 			}
@@ -197,4 +208,51 @@ func v6hbh() []byte {
 	b[40] = 17 // next header after the options: UDP
 	b[48+5] = 12
 	return b
+}
+
+// v6frag is the first fragment of an IPv6 UDP datagram.
+func v6frag() []byte {
+	b := v6(44, 8+12)
+	b[40] = 17 // next header after the fragment header: UDP
+	b[43] = 1  // more fragments
+	return b
+}
+
+// v4gre wraps an IPv4 packet in GRE over IPv4.
+func v4gre(inner []byte) []byte {
+	b := v4(47, 0, 4+len(inner))
+	b[22], b[23] = 0x08, 0x00 // GRE protocol: IPv4
+	copy(b[24:], inner)
+	return b
+}
+
+// TestUDPDatagramFields checks the addresses, ports and payload found,
+// Ethernet padding left out.
+func TestUDPDatagramFields(t *testing.T) {
+	pkt := v4(17, 0, 12)
+	copy(pkt[12:], []byte{192, 0, 2, 1, 192, 0, 2, 2})
+	pkt[20], pkt[21], pkt[22], pkt[23] = 0x08, 0x07, 0x07, 0xd3 // 2055 → 2003
+	copy(pkt[28:], "abcd")
+	frame := append(append(append(make([]byte, 12), 0x08, 0x00), pkt...), make([]byte, 10)...) // padded
+	d, ok := UDPDatagram(capture.LinkEthernet, frame)
+	if !ok || d.Src.String() != "192.0.2.1:2055" || d.Dst.String() != "192.0.2.2:2003" || string(d.Payload) != "abcd" {
+		t.Errorf("got %v %v %q, %v", d.Src, d.Dst, d.Payload, ok)
+	}
+	v6pkt := v6(17, 12)
+	v6pkt[8], v6pkt[24] = 0x20, 0x20
+	v6pkt[41], v6pkt[43] = 9, 10 // ports 9 → 10
+	d, ok = UDPDatagram(capture.LinkRaw, v6pkt)
+	if !ok || d.Src.String() != "[2000::]:9" || d.Dst.String() != "[2000::]:10" || len(d.Payload) != 4 {
+		t.Errorf("got %v %v %q, %v", d.Src, d.Dst, d.Payload, ok)
+	}
+}
+
+// The datagram path allocates nothing per frame.
+func TestUDPDatagramDoesNotAllocate(t *testing.T) {
+	dec := decode.NewDecoder()
+	var p decode.Packet
+	frame := append(append(make([]byte, 12), 0x08, 0x00), v4(17, 0, 12)...)
+	if n := testing.AllocsPerRun(100, func() { udpDatagram(dec, capture.LinkEthernet, frame, &p) }); n != 0 {
+		t.Errorf("%.1f allocations per frame", n)
+	}
 }

@@ -17,9 +17,12 @@
 //     time is the receive time, so templates and pairing expire as they did
 //     on the wire.
 //
-// UDPDatagram walks a captured frame (Ethernet with VLAN tags, Linux cooked
-// v1/v2, raw IP, BSD loopback) down to its UDP payload without allocating;
-// IP fragments other than whole datagrams are skipped and counted, since an
-// export datagram split in fragments is rare and cannot be decoded from its
-// first piece.
+// UDPDatagram gets from a captured frame to its UDP payload with
+// ingest/decode, the sensor's decoder, so every link type and
+// encapsulation the sensor reads is read here too (Ethernet with VLAN
+// tags, MPLS, PPPoE, Linux cooked v1/v2, raw IP, BSD loopback, NFLOG, GRE
+// and IP-in-IP tunnels…) without allocating. IP fragments of UDP datagrams
+// are skipped and counted, since an export datagram split in fragments is
+// rare and cannot be decoded from its first piece. ReadCaptures shares its
+// frame loop over the files with the sensor (capture.ReadFrames).
 package collector

@@ -2,13 +2,12 @@ package collector
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
 	"tapdb/ingest/capture"
+	"tapdb/ingest/decode"
 	"tapdb/ingest/netflow"
 	"tapdb/schema"
 )
@@ -38,9 +37,10 @@ type FileStats struct {
 
 // ReadCaptures decodes the NetFlow/IPFIX datagrams carried in capture files
 // (read in order, one decoder for all, so a template in one file serves the
-// data of the next) and hands every record to emit. A malformed datagram is
-// counted and logged, never fatal; a damaged capture is read up to the
-// damage and reported in the returned error after the other files.
+// data of the next) and hands every record to emit. Every file is opened
+// before any is read. A malformed datagram is counted and logged, never
+// fatal; a damaged capture is read up to the damage and reported in the
+// returned error after the other files.
 func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit func(*schema.Record) error) (FileStats, error) {
 	log := opts.Logger
 	if log == nil {
@@ -55,11 +55,6 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 		want[p/64] |= 1 << (p % 64)
 	}
 	var st FileStats
-	readers, err := capture.OpenAll(paths)
-	if err != nil {
-		return st, err
-	}
-	defer capture.CloseAll(readers)
 	dec := netflow.NewDecoder(opts.Decoder)
 	var emitErr error
 	sink := func(r *schema.Record) error {
@@ -69,54 +64,38 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 		}
 		return nil
 	}
-	var damaged []error
-	var frame capture.Frame
-	var last time.Time
-	for i, r := range readers {
-		st.Files++
-		for {
-			err := r.Next(&frame)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				err = capture.ReadError(paths[i], err)
-				log.Error("capture damaged; keeping the datagrams before it", "err", err)
-				damaged = append(damaged, err)
-				break
-			}
-			st.Frames++
-			if st.Frames%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return st, err
-				}
-			}
-			d, why := udpDatagram(frame.LinkType, frame.Data)
-			if why == skipFragment {
-				st.Fragments++
-				continue
-			}
-			if why != skipNone {
-				continue
-			}
-			port := d.Dst.Port()
-			if want[port/64]&(1<<(port%64)) == 0 && !(opts.Detect && LooksLikeExport(d.Payload)) {
-				continue
-			}
-			st.Datagrams++
-			last = time.Unix(0, frame.TimeNanos).UTC()
-			if err := dec.Decode(d.Src, d.Payload, last, sink); err != nil {
-				if emitErr != nil {
-					return st, fmt.Errorf("%s packet %d: %w", paths[i], frame.Number, emitErr)
-				}
-				st.Malformed++
-				log.Warn("malformed export datagram", "file", paths[i], "packet", frame.Number, "err", err)
-			}
+	frames := decode.NewDecoder()
+	var pkt decode.Packet
+	rd, err := capture.ReadFrames(ctx, paths, capture.FilesOptions{Logger: log}, func(path string, frame *capture.Frame) error {
+		d, why := udpDatagram(frames, frame.LinkType, frame.Data, &pkt)
+		if why == skipFragment {
+			st.Fragments++
+			return nil
 		}
+		if why != skipNone {
+			return nil
+		}
+		port := d.Dst.Port()
+		if want[port/64]&(1<<(port%64)) == 0 && !(opts.Detect && LooksLikeExport(d.Payload)) {
+			return nil
+		}
+		st.Datagrams++
+		if err := dec.Decode(d.Src, d.Payload, time.Unix(0, frame.TimeNanos).UTC(), sink); err != nil {
+			if emitErr != nil {
+				return emitErr
+			}
+			st.Malformed++
+			log.Warn("malformed export datagram", "file", path, "packet", frame.Number, "err", err)
+		}
+		return nil
+	})
+	st.Files, st.Frames = rd.Files, rd.Frames
+	if err != nil {
+		return st, err
 	}
 	if err := dec.Flush(sink); err != nil {
 		return st, fmt.Errorf("flush paired records: %w", err)
 	}
 	st.Decoder = dec.Stats()
-	return st, errors.Join(damaged...)
+	return st, rd.Damage
 }
