@@ -6,14 +6,16 @@
 // in a newer one.
 //
 // File names are NNNN_description.sql. A file whose first line is
-// "-- tapdb:each-partition" is applied once per existing partition table,
-// with {{table}} replaced by the partition's quoted name; use it to evolve
-// partition tables (new partitions are created from schema.Columns, which
-// must already describe the change).
+// "-- tapdb:each-flow-table" is applied once per table holding flow
+// records, with {{table}} replaced by the table's quoted name: the flows
+// table tapdb_flows once it exists, and, in a store of the first layout not
+// yet moved into it, each partition table. Use it to evolve the flows
+// table; a new store creates it from schema.Columns, which must already
+// describe the change.
 //
-// Partition tables themselves are not created here: their columns come from
-// schema.Columns, the single source of truth, when the writer first needs a
-// partition.
+// The flows table itself is not created here: its columns come from
+// schema.Columns, the single source of truth (store.Open creates it, and
+// moves a first-layout store's partitions into it).
 package migrations
 
 import (
@@ -28,15 +30,16 @@ import (
 //go:embed *.sql
 var files embed.FS
 
-// EachPartitionMarker starts a migration that is applied per partition.
-const EachPartitionMarker = "-- tapdb:each-partition"
+// EachFlowTableMarker starts a migration that is applied to each table
+// holding flow records.
+const EachFlowTableMarker = "-- tapdb:each-flow-table"
 
 // Migration is one numbered DDL file.
 type Migration struct {
 	Version       int
 	Name          string
 	SQL           string
-	EachPartition bool
+	EachFlowTable bool
 }
 
 // All returns the embedded migrations in version order.
@@ -60,7 +63,7 @@ func All() ([]Migration, error) {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
 		}
 		text := string(b)
-		out = append(out, Migration{Version: v, Name: name, SQL: text, EachPartition: strings.HasPrefix(text, EachPartitionMarker)})
+		out = append(out, Migration{Version: v, Name: name, SQL: text, EachFlowTable: strings.HasPrefix(text, EachFlowTableMarker)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	for i := 1; i < len(out); i++ {

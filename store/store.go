@@ -23,24 +23,26 @@ type Options struct {
 	// ReadOnly opens the file in DuckDB's read-only mode: several processes
 	// may read a store that no process writes.
 	ReadOnly bool
-	// Partition is the partition width for a new store ("hour", "day",
-	// "month"; default "day"). An existing store keeps the width it was
-	// created with.
+	// Partition is the period width of a new store ("hour", "day",
+	// "month"; default "day"): the unit in which time ranges are sealed
+	// (and exported). An existing store keeps the width it was created
+	// with. (The name is the first layout's, whose tables were one per
+	// period; the flag and key kept it.)
 	Partition string
-	// Logger receives migration and partition events; nil discards them.
+	// Logger receives migration and sealing events; nil discards them.
 	Logger *slog.Logger
 }
 
 // Store is an open flow store.
 type Store struct {
-	db        atomic.Pointer[sql.DB] // replaced by Reopen
-	dsn       string                 // the connector's path and options
-	path      string
-	readOnly  bool
-	partition Granularity
-	log       *slog.Logger
+	db       atomic.Pointer[sql.DB] // replaced by Reopen
+	dsn      string                 // the connector's path and options
+	path     string
+	readOnly bool
+	period   Granularity
+	log      *slog.Logger
 
-	gate          *txnGate  // writer transactions against partition DDL, retention, checkpoints, Reopen
+	gate          *txnGate  // writer transactions against retention's checkpoint, other checkpoints, Reopen
 	lastSpaceWarn time.Time // last "no room to checkpoint" warning; while holding gate
 
 	params     url.Values // the connector's options, for the writer's native connection
@@ -48,6 +50,10 @@ type Store struct {
 	tempDir    string     // scratch store's directory, removed by Close
 
 	settings []string // statements Reopen applies again (memory limit, Harden)
+
+	seal sealState // the periods sealed so far (seal.go)
+
+	afterPartitionMoved func(done int) // see open
 }
 
 // Open opens (creating if needed) the store at path. "" or ":memory:" is a
@@ -55,6 +61,12 @@ type Store struct {
 // (the writer's native appender needs a file-backed database instance).
 // Extension auto-install and auto-load are off: nothing is ever downloaded.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	return open(ctx, path, opts, nil)
+}
+
+// open is Open with a hook the migration calls after each first-layout
+// partition it moves (tests kill the process there).
+func open(ctx context.Context, path string, opts Options, afterPartitionMoved func(done int)) (*Store, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -84,6 +96,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if tempDir != "" {
 		s.path = ""
 	}
+	s.afterPartitionMoved = afterPartitionMoved
 	db, err := s.connect(ctx)
 	if err != nil {
 		os.RemoveAll(tempDir)
@@ -101,12 +114,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s.partition = g
+	s.period = g
 	if !opts.ReadOnly {
-		if err := s.rebuildView(ctx, db); err != nil {
+		if err := s.createLayout(ctx); err != nil {
 			db.Close()
 			return nil, err
 		}
+	}
+	if err := s.loadSealed(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -132,8 +149,9 @@ func (s *Store) DB() *sql.DB { return s.db.Load() }
 // Path is the store's file ("" for in-memory).
 func (s *Store) Path() string { return s.path }
 
-// Partitioning is the store's partition width.
-func (s *Store) Partitioning() Granularity { return s.partition }
+// Period is the store's period width: the unit in which it seals time
+// ranges.
+func (s *Store) Period() Granularity { return s.period }
 
 // Close closes the store; DuckDB checkpoints its WAL into the file. A
 // scratch store's file is removed.
@@ -239,14 +257,14 @@ func (s *Store) apply(ctx context.Context, m migrations.Migration) error {
 		return err
 	}
 	defer tx.Rollback()
-	if m.EachPartition {
-		parts, err := listPartitions(ctx, tx)
+	if m.EachFlowTable {
+		tables, err := flowTables(ctx, tx)
 		if err != nil {
 			return err
 		}
-		for _, p := range parts {
-			if _, err := tx.ExecContext(ctx, expandTable(m.SQL, p.Name)); err != nil {
-				return fmt.Errorf("partition %s: %w", p.Name, err)
+		for _, name := range tables {
+			if _, err := tx.ExecContext(ctx, strings.ReplaceAll(m.SQL, "{{table}}", quoteIdent(name))); err != nil {
+				return fmt.Errorf("table %s: %w", name, err)
 			}
 		}
 	} else if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
@@ -282,21 +300,42 @@ func (s *Store) loadGranularity(ctx context.Context, want string) (Granularity, 
 		}
 		if !s.readOnly {
 			if _, err := s.DB().ExecContext(ctx, "INSERT INTO tapdb_settings VALUES ('partition', ?)", g.String()); err != nil {
-				return 0, fmt.Errorf("record partition width: %w", err)
+				return 0, fmt.Errorf("record period width: %w", err)
 			}
 		}
 		return g, nil
 	case err != nil:
-		return 0, fmt.Errorf("read partition width: %w", err)
+		return 0, fmt.Errorf("read period width: %w", err)
 	}
 	g, err := ParseGranularity(stored)
 	if err != nil {
-		return 0, fmt.Errorf("store's partition width: %w", err)
+		return 0, fmt.Errorf("store's period width: %w", err)
 	}
 	if want != "" && want != stored {
-		s.log.Warn("store keeps its partition width", "store", stored, "requested", want)
+		s.log.Warn("store keeps its period width", "store", stored, "requested", want)
 	}
 	return g, nil
+}
+
+// flowTables are the tables that hold flow records: the flows table once
+// it exists, and first-layout partitions not yet moved into it.
+func flowTables(ctx context.Context, q queryer) ([]string, error) {
+	var tables []string
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", flowsTable).Scan(&n); err != nil {
+		return nil, fmt.Errorf("look for %s: %w", flowsTable, err)
+	}
+	if n > 0 {
+		tables = append(tables, flowsTable)
+	}
+	legacy, err := listLegacy(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range legacy {
+		tables = append(tables, p.Name)
+	}
+	return tables, nil
 }
 
 // quoteIdent quotes a SQL identifier.

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -77,32 +76,25 @@ func threeDays() []schema.Record {
 	return recs
 }
 
-func TestPartitionsAndView(t *testing.T) {
+func TestOneTableAndView(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "flows.duckdb")
 	s := openTest(t, path, Options{})
 	writeAll(t, s, threeDays(), 70)
 
-	parts, err := s.Partitions(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, p := range parts {
-		names = append(names, p.Name)
-		if p.Rows != 100 {
-			t.Errorf("partition %s has %d rows, want 100", p.Name, p.Rows)
-		}
-	}
-	if got := strings.Join(names, ","); got != "flows_d20261125,flows_d20261126,flows_d20261127" {
-		t.Errorf("partitions = %s", got)
-	}
 	var n, bytes int64
 	if err := s.DB().QueryRowContext(ctx, "SELECT count(*), sum(bytes) FROM flows").Scan(&n, &bytes); err != nil {
 		t.Fatal(err)
 	}
 	if n != 300 {
 		t.Errorf("flows has %d rows, want 300", n)
+	}
+	var tables string
+	if err := s.DB().QueryRowContext(ctx, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables() WHERE table_name LIKE '%flows%'").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != flowsTable {
+		t.Errorf("tables holding flows: %s, want %s alone", tables, flowsTable)
 	}
 	// Every column of the table is in the view, in order.
 	rows, err := s.DB().QueryContext(ctx, "SELECT * FROM flows LIMIT 1")
@@ -118,62 +110,164 @@ func TestPartitionsAndView(t *testing.T) {
 	}
 }
 
-// A query for one day must scan only that day's partition.
-func TestOneDayReadsOnePartition(t *testing.T) {
+// rowsScanned runs query under EXPLAIN ANALYZE and returns how many rows
+// its table scan read: DuckDB skips the row groups whose stime min/max
+// rule them out.
+func rowsScanned(t *testing.T, s *Store, query string, args ...any) int64 {
+	t.Helper()
 	ctx := context.Background()
-	s := openTest(t, filepath.Join(t.TempDir(), "flows.duckdb"), Options{})
-	writeAll(t, s, threeDays(), 1000)
-	var plan string
-	row := s.DB().QueryRowContext(ctx, "EXPLAIN ANALYZE SELECT count(*) FROM flows WHERE stime >= ? AND stime < ?",
-		day0.Add(24*time.Hour).Truncate(24*time.Hour), day0.Add(48*time.Hour).Truncate(24*time.Hour))
-	var kind string
-	if err := row.Scan(&kind, &plan); err != nil {
-		t.Fatal(err)
-	}
-	scanned := regexp.MustCompile(`(flows_d\d{8})`).FindAllStringSubmatch(plan, -1)
-	if len(scanned) != 1 || scanned[0][1] != "flows_d20261126" {
-		t.Fatalf("query for 2026-11-26 scanned %v; plan:\n%s", scanned, plan)
-	}
-	var n int
-	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows WHERE stime >= TIMESTAMPTZ '2026-11-26 00:00:00+00' AND stime < TIMESTAMPTZ '2026-11-27 00:00:00+00'").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 100 {
-		t.Errorf("one day holds %d flows, want 100", n)
-	}
-}
-
-func TestRetentionDropsWholePartitions(t *testing.T) {
-	ctx := context.Background()
-	s := openTest(t, filepath.Join(t.TempDir(), "flows.duckdb"), Options{})
-	writeAll(t, s, threeDays(), 1000)
-	dropped, err := s.DropPartitionsBefore(ctx, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	c, err := s.DB().Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(dropped, ",") != "flows_d20261125,flows_d20261126" {
-		t.Fatalf("dropped %v", dropped)
-	}
-	var n int
-	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil {
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `SET custom_profiling_settings = '{"OPERATOR_ROWS_SCANNED": "true"}'`); err != nil {
 		t.Fatal(err)
 	}
-	if n != 100 {
-		t.Errorf("after retention flows has %d rows, want 100", n)
+	var kind, plan string
+	if err := c.QueryRowContext(ctx, "EXPLAIN (ANALYZE, FORMAT json) "+query, args...).Scan(&kind, &plan); err != nil {
+		t.Fatal(err)
 	}
-	var tables int
-	s.DB().QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'flows_d%'").Scan(&tables)
-	if tables != 1 {
-		t.Errorf("%d partition tables remain, want 1", tables)
+	var total int64
+	for _, m := range regexp.MustCompile(`"operator_rows_scanned": (\d+)`).FindAllStringSubmatch(plan, -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		total += n
 	}
-	// Writing into a dropped day recreates its partition.
+	return total
+}
+
+// A year of records, one every 79 s: a one-hour query reads one or two
+// row groups (122,880 rows each) of the 400,000, not the whole table.
+func TestOneHourOfAYearScansFewRowGroups(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, filepath.Join(t.TempDir(), "flows.duckdb"), Options{})
+	w, err := s.NewWriter(ctx, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 400_000
+	year := time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC)
+	r := threeDays()[0]
+	for i := range n {
+		r.Stime = year.Add(time.Duration(i) * 79 * time.Second)
+		r.Ltime = r.Stime
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lo := year.Add(200 * 24 * time.Hour)
+	const q = "SELECT count(*) FROM flows WHERE stime >= ? AND stime < ?"
+	var got int
+	if err := s.DB().QueryRowContext(ctx, q, lo, lo.Add(time.Hour)).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != 46 && got != 45 {
+		t.Errorf("one hour holds %d records, want 45 or 46", got)
+	}
+	if scanned := rowsScanned(t, s, q, lo, lo.Add(time.Hour)); scanned == 0 || scanned > 2*122880 {
+		t.Errorf("one-hour query scanned %d rows of %d; want at most two row groups", scanned, n)
+	}
+	if scanned := rowsScanned(t, s, "SELECT count(*) FROM flows WHERE dport = 80"); scanned != n {
+		t.Errorf("a query without a time range scanned %d rows, want all %d (the measure is wrong otherwise)", scanned, n)
+	}
+}
+
+func TestRetentionDeletesRecords(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, filepath.Join(t.TempDir(), "flows.duckdb"), Options{})
+	writeAll(t, s, threeDays(), 1000)
+	before, err := s.Periods(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 2 {
+		t.Fatalf("sealed periods %+v, want the first two days", before)
+	}
+	cutoff := time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC) // the middle of the second day's records
+	r, err := s.DeleteBefore(ctx, cutoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows != 130 || r.Periods != 1 {
+		t.Errorf("deleted %d rows and %d periods, want 130 and 1", r.Rows, r.Periods)
+	}
+	var n int
+	var oldest time.Time
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*), min(stime) FROM flows").Scan(&n, &oldest); err != nil {
+		t.Fatal(err)
+	}
+	if n != 170 || oldest.Before(cutoff) {
+		t.Errorf("after retention flows has %d rows from %v, want 170 from %v", n, oldest, cutoff)
+	}
+	if ps, _ := s.Periods(ctx); len(ps) != 1 || !ps[0].Lo.Equal(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("periods after retention: %+v", ps)
+	}
+	// Nothing to delete: no checkpoint, nothing logged.
+	if r, err := s.DeleteBefore(ctx, cutoff); err != nil || r.Rows != 0 {
+		t.Errorf("second retention: %+v, %v", r, err)
+	}
+	// Writing into a deleted time range stores the records (late for a sealed day).
 	writeAll(t, s, []schema.Record{testRecord(day0, "10.0.0.1", "10.0.0.2", 1)}, 10)
-	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 101 {
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 171 {
 		t.Errorf("after rewrite: %d rows, %v", n, err)
 	}
 }
 
-func TestReopenKeepsDataAndWidth(t *testing.T) {
+// Deleted rows' blocks are freed by retention's checkpoint and reused by
+// the records written next: keeping two days while deleting the oldest and
+// writing a new one, every deletion frees blocks and the writes that follow
+// take freed blocks back.
+func TestRetentionReusesBlocks(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, filepath.Join(t.TempDir(), "flows.duckdb"), Options{})
+	const perDay = 150_000
+	day := func(d int) []schema.Record {
+		recs := make([]schema.Record, 0, perDay)
+		r := threeDays()[0]
+		for i := range perDay {
+			r.Stime = day0.Truncate(24 * time.Hour).Add(time.Duration(d)*24*time.Hour + time.Duration(i)*500*time.Millisecond)
+			r.Ltime, r.Sbytes, r.Sport = r.Stime, int64(i), int32(i%65536)
+			recs = append(recs, r)
+		}
+		return recs
+	}
+	free := func() int64 {
+		var n int64
+		if err := s.DB().QueryRowContext(ctx, "SELECT free_blocks FROM pragma_database_size()").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	writeAll(t, s, append(day(0), day(1)...), 0)
+	var freed, reused int64
+	for d := 2; d < 5; d++ {
+		if _, err := s.DeleteBefore(ctx, day0.Truncate(24*time.Hour).Add(time.Duration(d-1)*24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		afterDelete := free()
+		if afterDelete == 0 {
+			t.Errorf("day %d: retention freed no block", d)
+		}
+		writeAll(t, s, day(d), 0)
+		if _, err := s.DB().ExecContext(ctx, "CHECKPOINT"); err != nil {
+			t.Fatal(err)
+		}
+		freed += afterDelete
+		reused += afterDelete - free()
+	}
+	if reused <= 0 {
+		t.Errorf("retention freed %d blocks over three days; the writes after it reused %d", freed, reused)
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 2*perDay {
+		t.Fatalf("%d records kept (%v), want two days' %d", n, err, 2*perDay)
+	}
+}
+
+func TestReopenKeepsDataAndPeriod(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "flows.duckdb")
 	s, err := Open(ctx, path, Options{Partition: "hour"})
@@ -184,16 +278,12 @@ func TestReopenKeepsDataAndWidth(t *testing.T) {
 	s.Close()
 
 	s2 := openTest(t, path, Options{Partition: "month"})
-	if s2.Partitioning() != Hour {
-		t.Errorf("reopened store partitions by %v, want hour", s2.Partitioning())
+	if s2.Period() != Hour {
+		t.Errorf("reopened store seals by %v, want hour", s2.Period())
 	}
 	v, err := s2.SchemaVersion(ctx)
-	if err != nil || v < 2 {
+	if err != nil || v < 3 {
 		t.Errorf("schema version %d, %v", v, err)
-	}
-	parts, _ := s2.Partitions(ctx)
-	if len(parts) != 1 || parts[0].Name != "flows_h2026112510" {
-		t.Errorf("partitions %+v", parts)
 	}
 	s2.Close()
 

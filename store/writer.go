@@ -27,6 +27,10 @@ type WriterOptions struct {
 	// OnCommit, if set, is called after each committed batch, from the
 	// goroutine of the lane that committed it: calls may overlap.
 	OnCommit func(BatchInfo)
+	// SealGrace is how far the low-water mark (the latest stime committed)
+	// must pass a period's end before Flush seals the period; default
+	// DefaultSealGrace. Negative: this writer never seals.
+	SealGrace time.Duration
 }
 
 // BatchInfo describes a committed batch.
@@ -35,22 +39,33 @@ type BatchInfo struct {
 	Rows    int           // records in this batch
 	Total   int64         // records committed by this writer so far
 	Elapsed time.Duration // time from the batch's first append to its commit
-	Created []string      // partitions created since the previous batch was committed
+	Late    int           // records in this batch for periods already sealed
+	// Created is always empty: the store has one table and creates none.
+	// Kept until the sensor's and the daemon's logging stop reading it.
+	Created []string
 }
 
 // chunkSize is how many records Write gathers before handing them to a
 // lane.
 const chunkSize = 4096
 
-// Writer appends flow records to the store through DuckDB's Appender.
+// Writer appends flow records to the store's flows table through DuckDB's
+// Appender.
 //
 // Write copies records into a small chunk; full chunks go, in turn, to the
 // writer's lanes: goroutines that append them inside an open transaction
 // on a connection of their own, so that decoding and storing run on
 // separate cores and memory stays small whatever the batch size. When a
 // lane has appended BatchSize records (and at Flush and Close) it commits:
-// a batch is one transaction, all or nothing. A record of a partition that
-// does not exist yet makes Write flush every lane and create it first.
+// a batch is one transaction, all or nothing. Records are stored in the
+// order they are written; sources write them in about stime order, which
+// keeps the table time-ordered and DuckDB's row-group min/max on stime
+// useful for pruning.
+//
+// The latest stime committed is the writer's low-water mark: Flush seals
+// the periods that end at least SealGrace before it (Store.Seal). A record
+// for a period already sealed is stored all the same, and counted in the
+// period's late_rows in the same transaction.
 // Methods are not safe for concurrent use.
 type Writer struct {
 	s    *Store
@@ -62,13 +77,11 @@ type Writer struct {
 	next  int                  // lane the next chunk goes to
 	free  chan []schema.Record // emptied chunks for reuse
 	ctl   *duckc.Native        // Write's own connection, for checkpoints
-	pc    partitionCache       // partitions known to exist
 
-	createdMu sync.Mutex
-	created   []string // partitions created and not yet reported by a commit
-
-	number atomic.Int64 // batches begun committing
-	total  atomic.Int64 // records committed
+	number  atomic.Int64 // batches begun committing
+	total   atomic.Int64 // records committed
+	late    atomic.Int64 // records committed for periods already sealed
+	highest atomic.Int64 // latest stime committed, Unix µs
 
 	errMu  sync.Mutex
 	err    error
@@ -96,6 +109,9 @@ func (s *Store) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, err
 	if opts.Lanes <= 0 {
 		opts.Lanes = min(2, runtime.GOMAXPROCS(0))
 	}
+	if opts.SealGrace == 0 {
+		opts.SealGrace = DefaultSealGrace
+	}
 	ctl, err := duckc.OpenNative(s.nativePath, s.params)
 	if err != nil {
 		return nil, fmt.Errorf("new writer: %w", err)
@@ -104,7 +120,6 @@ func (s *Store) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, err
 		s: s, ctx: ctx, opts: opts, ctl: ctl,
 		cur:  make([]schema.Record, 0, chunkSize),
 		free: make(chan []schema.Record, 4*opts.Lanes),
-		pc:   partitionCache{known: map[string]bool{}},
 	}
 	for range opts.Lanes {
 		conn, err := duckc.OpenNative(s.nativePath, s.params)
@@ -125,28 +140,6 @@ func (w *Writer) Write(r *schema.Record) error {
 	if w.closed {
 		return errors.New("writer: write after close")
 	}
-	if r.Stime.Before(w.pc.lo) || !r.Stime.Before(w.pc.hi) {
-		lo, hi := w.s.partition.Bounds(r.Stime)
-		if name := w.s.partition.TableName(lo); !w.pc.known[name] {
-			// Partitions are created in their own transaction, with no
-			// batch open: every lane commits first.
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			created, err := w.s.ensurePartition(w.ctx, name, lo, hi)
-			if err != nil {
-				w.fail(err)
-				return err
-			}
-			if created {
-				w.createdMu.Lock()
-				w.created = append(w.created, name)
-				w.createdMu.Unlock()
-			}
-			w.pc.known[name] = true
-		}
-		w.pc.lo, w.pc.hi = lo, hi
-	}
 	w.cur = append(w.cur, *r)
 	if len(w.cur) >= chunkSize {
 		return w.handOff()
@@ -155,7 +148,8 @@ func (w *Writer) Write(r *schema.Record) error {
 }
 
 // Flush commits everything written so far and waits for the commits; then
-// it checkpoints if the WAL has grown large (see checkpointIfDue).
+// it seals the periods the low-water mark has passed (see Store.Seal) and
+// checkpoints if the WAL has grown large (see checkpointIfDue).
 func (w *Writer) Flush() error {
 	if w.closed {
 		return errors.New("writer: flush after close")
@@ -185,12 +179,35 @@ func (w *Writer) Flush() error {
 	if err := w.failed(); err != nil {
 		return err
 	}
+	if err := w.seal(); err != nil {
+		w.fail(err)
+		return err
+	}
 	if err := w.s.checkpointIfDue(w.ctl); err != nil {
 		w.fail(err)
 		return err
 	}
 	return nil
 }
+
+// seal seals the periods that ended SealGrace before the latest stime
+// committed.
+func (w *Writer) seal() error {
+	hi := w.highest.Load()
+	if w.opts.SealGrace < 0 || hi == 0 {
+		return nil
+	}
+	mark := time.UnixMicro(hi).Add(-w.opts.SealGrace)
+	if mark.UnixMicro() <= w.s.seal.through.Load() {
+		return nil
+	}
+	_, err := w.s.Seal(w.ctx, mark)
+	return err
+}
+
+// Late is the number of records this writer has committed for periods
+// that were already sealed.
+func (w *Writer) Late() int64 { return w.late.Load() }
 
 // Close commits what was written and stops the writer.
 func (w *Writer) Close() error {
@@ -252,50 +269,42 @@ func (w *Writer) fail(err error) {
 	w.errMu.Unlock()
 }
 
-// takeCreated returns the partitions created since the last commit.
-func (w *Writer) takeCreated() []string {
-	w.createdMu.Lock()
-	defer w.createdMu.Unlock()
-	c := w.created
-	w.created = nil
-	return c
-}
-
 // batch is the open transaction of a lane.
 type batch struct {
-	open      bool
-	rows      int
-	start     time.Time
-	appenders map[string]*duckc.Appender
-}
-
-// partitionCache remembers the partition of the last record, so that
-// consecutive records of one partition cost a comparison, not a lookup.
-type partitionCache struct {
-	lo, hi time.Time
-	name   string
-	known  map[string]bool
+	open    bool
+	rows    int
+	start   time.Time
+	highest int64 // latest stime appended, Unix µs
+	app     *duckc.Appender
+	late    map[int64]int // late records by the Unix µs start of their sealed period
+	nlate   int
 }
 
 func (l *lane) run() {
 	w := l.w
 	defer close(l.done)
 	defer l.conn.Close()
-	var pc partitionCache
-	b := batch{appenders: map[string]*duckc.Appender{}}
+	var b batch
 	commit := func() {
 		if !b.open {
 			return
 		}
 		number := int(w.number.Add(1))
-		rows, start := b.rows, b.start
+		rows, start, highest, late := b.rows, b.start, b.highest, b.nlate
 		if err := w.commit(l.conn, &b); err != nil {
 			w.fail(fmt.Errorf("commit batch %d (%d records): %w", number, rows, err))
 			return
 		}
 		total := w.total.Add(int64(rows))
+		w.late.Add(int64(late))
+		for {
+			cur := w.highest.Load()
+			if highest <= cur || w.highest.CompareAndSwap(cur, highest) {
+				break
+			}
+		}
 		if w.opts.OnCommit != nil {
-			w.opts.OnCommit(BatchInfo{Number: number, Rows: rows, Total: total, Elapsed: time.Since(start), Created: w.takeCreated()})
+			w.opts.OnCommit(BatchInfo{Number: number, Rows: rows, Total: total, Elapsed: time.Since(start), Late: late})
 		}
 	}
 	for chunk := range l.work {
@@ -307,12 +316,7 @@ func (l *lane) run() {
 			continue
 		}
 		for i := 0; i < len(chunk) && w.failed() == nil; i++ {
-			r := &chunk[i]
-			if r.Stime.Before(pc.lo) || !r.Stime.Before(pc.hi) {
-				pc.lo, pc.hi = w.s.partition.Bounds(r.Stime)
-				pc.name = w.s.partition.TableName(pc.lo) // Write made sure it exists
-			}
-			if err := w.appendRecord(l.conn, &b, pc.name, r); err != nil {
+			if err := w.appendRecord(l.conn, &b, &chunk[i]); err != nil {
 				w.fail(fmt.Errorf("batch %d: %w", w.number.Load()+1, err))
 				w.rollback(l.conn, &b)
 				break
@@ -329,41 +333,56 @@ func (l *lane) run() {
 	w.rollback(l.conn, &b)
 }
 
-// appendRecord appends one record to its partition inside the open
-// transaction, opening it if needed.
-func (w *Writer) appendRecord(conn *duckc.Native, b *batch, table string, r *schema.Record) error {
+// appendRecord appends one record inside the open transaction, opening it
+// if needed, and counts it if its period is already sealed.
+func (w *Writer) appendRecord(conn *duckc.Native, b *batch, r *schema.Record) error {
 	if !b.open {
-		w.s.gate.begin() // partition DDL, retention and checkpoints wait for the commit
+		w.s.gate.begin() // sealing, retention's checkpoint and other checkpoints wait for the commit
 		if err := conn.Exec("BEGIN TRANSACTION"); err != nil {
 			w.s.gate.end()
 			return fmt.Errorf("begin: %w", err)
 		}
-		b.open, b.rows, b.start = true, 0, time.Now()
+		b.open, b.rows, b.start, b.highest, b.nlate = true, 0, time.Now(), 0, 0
 	}
-	a := b.appenders[table]
-	if a == nil {
+	if b.app == nil {
 		var err error
-		if a, err = duckc.NewAppender(conn, table); err != nil {
+		if b.app, err = duckc.NewAppender(conn, flowsTable); err != nil {
 			return err
 		}
-		b.appenders[table] = a
 	}
-	if err := a.Append(r); err != nil {
-		return fmt.Errorf("append to %s: %w", table, err)
+	if err := b.app.Append(r); err != nil {
+		return fmt.Errorf("append to %s: %w", flowsTable, err)
 	}
 	b.rows++
+	us := r.Stime.UnixMicro()
+	b.highest = max(b.highest, us)
+	// Sealing waits for open transactions, so the mark cannot move while
+	// this one is open.
+	if us < w.s.seal.through.Load() {
+		lo, _ := w.s.period.Bounds(r.Stime)
+		if b.late == nil {
+			b.late = map[int64]int{}
+		}
+		b.late[lo.UnixMicro()]++
+		b.nlate++
+	}
 	return nil
 }
 
-// commit flushes the appenders and commits the open transaction.
+// commit flushes the appender, records late records against their sealed
+// periods, and commits the open transaction.
 func (w *Writer) commit(conn *duckc.Native, b *batch) error {
 	defer w.endBatch(b)
 	var err error
-	for name, a := range b.appenders {
-		delete(b.appenders, name)
-		if cerr := a.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("%s: %w", name, cerr)
+	if b.app != nil {
+		err = b.app.Close()
+		b.app = nil
+	}
+	for lo, n := range b.late {
+		if err == nil {
+			err = conn.Exec(lateSQL(w.s.period, lo, n))
 		}
+		delete(b.late, lo)
 	}
 	if err == nil {
 		err = conn.Exec("COMMIT")
@@ -380,10 +399,11 @@ func (w *Writer) rollback(conn *duckc.Native, b *batch) {
 		return
 	}
 	defer w.endBatch(b)
-	for name, a := range b.appenders {
-		delete(b.appenders, name)
-		a.Close()
+	if b.app != nil {
+		b.app.Close()
+		b.app = nil
 	}
+	clear(b.late)
 	conn.Exec("ROLLBACK")
 }
 

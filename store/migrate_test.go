@@ -1,0 +1,237 @@
+package store
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// firstLayoutStore copies testdata's first-layout store (four daily
+// partitions, schema version 2; see testdata/README.md) to a new file.
+func firstLayoutStore(t *testing.T) string {
+	t.Helper()
+	in, err := os.Open("testdata/v2-partitioned-day.duckdb.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	zr, err := gzip.NewReader(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, zr); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// checkFirstLayoutFlows compares the store's flows, every column as
+// DuckDB's text, with the CSV the first layout's code printed.
+func checkFirstLayoutFlows(t *testing.T, s *Store) {
+	t.Helper()
+	f, err := os.Open("testdata/v2-partitioned-day.flows.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := c.QueryContext(ctx, "SELECT COLUMNS(*)::VARCHAR FROM flows ORDER BY stime, seq, saddr, sport")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	if strings.Join(cols, ",") != strings.Join(want[0], ",") {
+		t.Fatalf("columns\n%v\nwant\n%v", cols, want[0])
+	}
+	n := 0
+	for rows.Next() {
+		n++
+		vals := make([]*string, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		if n >= len(want) {
+			continue
+		}
+		for i, v := range vals {
+			got := ""
+			if v != nil {
+				got = *v
+			}
+			if got != want[n][i] && !sameNumber(got, want[n][i]) {
+				t.Errorf("flow %d, %s = %q, want %q", n, cols[i], got, want[n][i])
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(want)-1 {
+		t.Errorf("%d flows, want %d", n, len(want)-1)
+	}
+}
+
+// sameNumber reports whether a and b are the same floating-point number
+// written two ways (DuckDB writes 98.0 where tapdb sql wrote 98).
+func sameNumber(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && x == y
+}
+
+// A store made by the first layout's code opens in today's: its partitions
+// move into the flows table, every flow kept value for value, in time
+// order, and the first layout's tables are gone.
+func TestMigrateFirstLayout(t *testing.T) {
+	ctx := context.Background()
+	path := firstLayoutStore(t)
+	var log strings.Builder
+	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checkFirstLayoutFlows(t, s)
+	if v, err := s.SchemaVersion(ctx); err != nil || v < 3 {
+		t.Errorf("schema version %d, %v", v, err)
+	}
+	var tables string
+	if err := s.DB().QueryRowContext(ctx, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables() WHERE table_name LIKE 'flows%' OR table_name IN ('tapdb_partitions', 'tapdb_flows_empty', 'tapdb_flows')").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != flowsTable {
+		t.Errorf("tables after the migration: %s, want %s alone", tables, flowsTable)
+	}
+	var unordered int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM (SELECT stime < lag(stime) OVER (ORDER BY rowid) AS back FROM "+flowsTable+") WHERE back").Scan(&unordered); err != nil {
+		t.Fatal(err)
+	}
+	if unordered != 0 {
+		t.Errorf("%d records stored before an earlier one: the table is not in time order", unordered)
+	}
+	if s.Period() != Day {
+		t.Errorf("period %v, want the partition width the store had (day)", s.Period())
+	}
+	for _, want := range []string{"migrating the store to one time-ordered table", "migrated partition", "done=4 of=4"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+	// New records go in beside the migrated ones.
+	writeAll(t, s, threeDays()[:3], 10)
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 42 {
+		t.Errorf("%d flows after a write (%v), want 42", n, err)
+	}
+}
+
+// childEnv names the store a child test process migrates, stopping after
+// the first partition until it is killed.
+const childEnv = "TAPDB_TEST_MIGRATE_CHILD"
+
+func TestMigrationChild(t *testing.T) {
+	path := os.Getenv(childEnv)
+	if path == "" {
+		t.Skip("run by TestMigrationSurvivesKill")
+	}
+	_, err := openWithHook(context.Background(), path, func(done int) {
+		fmt.Printf("moved %d\n", done)
+		time.Sleep(time.Minute) // the parent kills the process here
+	})
+	t.Fatalf("the migration finished (%v) before it was killed", err)
+}
+
+// openWithHook opens a store whose migration calls hook after each
+// partition it moves.
+func openWithHook(ctx context.Context, path string, hook func(done int)) (*Store, error) {
+	return open(ctx, path, Options{}, hook)
+}
+
+// kill -9 in the middle of the migration: the store is consistent at
+// every step, so a read-only open sees every flow, and the next open
+// finishes the migration with every flow kept once.
+func TestMigrationSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	path := firstLayoutStore(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMigrationChild$", "-test.v")
+	cmd.Env = append(os.Environ(), childEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	moved := false
+	for sc.Scan() {
+		if sc.Text() == "moved 1" {
+			moved = true
+			break
+		}
+	}
+	cmd.Process.Kill() // SIGKILL
+	cmd.Wait()
+	if !moved {
+		t.Fatal("the child never reported a moved partition")
+	}
+	ctx := context.Background()
+	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, err := listLegacy(ctx, ro.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 3 {
+		t.Errorf("after the kill %d partitions are left to move, want 3", len(left))
+	}
+	checkFirstLayoutFlows(t, ro)
+	ro.Close()
+
+	s := openTest(t, path, Options{})
+	checkFirstLayoutFlows(t, s)
+	if left, _ := listLegacy(ctx, s.DB()); len(left) != 0 {
+		t.Errorf("%d partitions left after the migration resumed", len(left))
+	}
+}
