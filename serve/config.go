@@ -217,14 +217,14 @@ func (c *Config) sections() []section {
 		}},
 		{"store", []key{
 			{name: "db", ptr: &c.DB, usage: "flow store (DuckDB file); without it an in-memory store"},
-			{name: "partition", ptr: &c.Partition, usage: "partition width of a new store: hour, day or month"},
+			{name: "partition", ptr: &c.Partition, usage: "period width of a new store (the unit sealed and exported): hour, day or month"},
 			{name: "batch", ptr: &c.Batch, usage: "records per committed batch at most"},
 			{name: "commit-every", ptr: &c.Commit, usage: "commit what was written at least this often, so flows reach queries quickly"},
 			{name: "retry-every", ptr: &c.Retry, usage: "after a write error, how often to try writing again"},
 			{name: "memory-limit", ptr: &c.MemLimit, usage: "DuckDB memory limit for all queries, e.g. 4GB (default: DuckDB's, 80% of RAM)"},
 		}},
 		{"retention", []key{
-			{name: "retain", ptr: &c.Retain, usage: "drop partitions whose time range ended longer ago, e.g. 90d (0: keep everything)"},
+			{name: "retain", ptr: &c.Retain, usage: "delete records that started longer ago, e.g. 90d (0: keep everything)"},
 			{name: "retain-every", ptr: &c.RetainAt, usage: "how often retention runs"},
 		}},
 		{"jobs", []key{

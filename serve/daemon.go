@@ -56,7 +56,7 @@ type runner struct {
 	retentionRuns    int64
 	baselineRuns     int64
 	baselineErrors   int64
-	retentionDropped int64
+	retentionDeleted int64
 	retentionErrors  int64
 	started          time.Time
 }

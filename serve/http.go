@@ -61,19 +61,21 @@ func (d *runner) writeMetrics(ctx context.Context, e *exposition) {
 	e.one("tapdb_store_reopens_total", "counter", "times the store was reopened after a fatal DuckDB error", float64(d.storeReopens.Load()))
 	e.one("tapdb_batches_total", "counter", "batches committed", float64(s.batches.Load()))
 	s.latency.write(e, "tapdb_batch_commit_seconds", "time to append and commit a batch")
-	e.one("tapdb_partitions_created_total", "counter", "partitions created by the writer", float64(s.created.Load()))
-	if parts, err := d.st.Partitions(ctx); err == nil {
-		e.one("tapdb_partitions", "gauge", "partitions in the store", float64(len(parts)))
-		var rows int64
-		for _, p := range parts {
-			rows += p.Rows
-		}
-		e.one("tapdb_stored_flows", "gauge", "flow records in the store", float64(rows))
+	e.one("tapdb_late_flows_total", "counter", "records stored for periods already sealed", float64(s.late.Load()))
+	if periods, err := d.st.Periods(ctx); err == nil {
+		e.one("tapdb_sealed_periods", "gauge", "sealed periods that hold records", float64(len(periods)))
+	}
+	if t := d.st.SealedThrough(); !t.IsZero() {
+		e.one("tapdb_sealed_through_seconds", "gauge", "end of the last sealed period (Unix time)", float64(t.Unix()))
+	}
+	var stored int64
+	if err := d.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&stored); err == nil {
+		e.one("tapdb_stored_flows", "gauge", "flow records in the store", float64(stored))
 	}
 	e.one("tapdb_retention_runs_total", "counter", "retention rounds run", float64(atomic.LoadInt64(&d.retentionRuns)))
 	e.one("tapdb_baseline_runs_total", "counter", "scheduled baselining queries run", float64(atomic.LoadInt64(&d.baselineRuns)))
 	e.one("tapdb_baseline_errors_total", "counter", "scheduled baselining queries that failed", float64(atomic.LoadInt64(&d.baselineErrors)))
-	e.one("tapdb_retention_dropped_partitions_total", "counter", "partitions dropped by retention", float64(atomic.LoadInt64(&d.retentionDropped)))
+	e.one("tapdb_retention_deleted_flows_total", "counter", "flow records deleted by retention", float64(atomic.LoadInt64(&d.retentionDeleted)))
 	e.one("tapdb_retention_errors_total", "counter", "retention rounds that failed", float64(atomic.LoadInt64(&d.retentionErrors)))
 
 	// Postgres endpoint.

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// retentionLoop drops expired partitions at start and then every
+// retentionLoop deletes expired records at start and then every
 // retain-every (both re-read at each round, so SIGHUP changes apply at
 // the next round).
 func (d *runner) retentionLoop(ctx context.Context) {
@@ -25,10 +25,11 @@ func (d *runner) retentionLoop(ctx context.Context) {
 	}
 }
 
-// retainOnce drops the partitions whose range ended before cutoff.
+// retainOnce deletes the records whose stime is before cutoff (the store
+// logs what it deleted).
 func (d *runner) retainOnce(ctx context.Context, cutoff time.Time) {
 	atomic.AddInt64(&d.retentionRuns, 1)
-	dropped, err := d.st.DropPartitionsBefore(ctx, cutoff)
+	r, err := d.st.DeleteBefore(ctx, cutoff)
 	if err != nil {
 		if ctx.Err() == nil {
 			atomic.AddInt64(&d.retentionErrors, 1)
@@ -37,8 +38,5 @@ func (d *runner) retainOnce(ctx context.Context, cutoff time.Time) {
 		}
 		return
 	}
-	atomic.AddInt64(&d.retentionDropped, int64(len(dropped)))
-	if len(dropped) > 0 {
-		d.log.Info("retention dropped partitions", "partitions", dropped, "cutoff", cutoff.UTC().Format(time.RFC3339))
-	}
+	atomic.AddInt64(&d.retentionDeleted, r.Rows)
 }

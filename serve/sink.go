@@ -37,7 +37,7 @@ type Sink struct {
 	batches  atomic.Int64
 	stopped  atomic.Bool
 	latency  histogram
-	created  atomic.Int64 // partitions created
+	late     atomic.Int64 // records stored for periods already sealed
 	pending  atomic.Int64 // records handed to the writer since the last commit
 	lastWarn time.Time
 }
@@ -57,11 +57,8 @@ func (s *Sink) newWriter() (*store.Writer, error) {
 		s.written.Add(int64(b.Rows))
 		s.pending.Add(-int64(b.Rows))
 		s.batches.Add(1)
-		s.created.Add(int64(len(b.Created)))
+		s.late.Add(int64(b.Late))
 		s.latency.observe(b.Elapsed.Seconds())
-		if len(b.Created) > 0 {
-			s.log.Info("new partitions", "partitions", b.Created)
-		}
 	}})
 }
 

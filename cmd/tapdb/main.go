@@ -36,7 +36,7 @@ func commands() map[string]command {
 		"sensor":        {"read captures into a flow store", runSensor},
 		"import":        {"load flow records from ra -c output (delimited text) into a flow store", runImport},
 		"sql":           {"run SQL on a flow store and print the result", runSQL},
-		"retain":        {"drop partitions older than a duration", runRetain},
+		"retain":        {"delete records older than a duration", runRetain},
 		"ra":            {"print flow records as Argus ra does", runRa},
 		"racluster":     {"merge flow records as Argus racluster does", runRacluster},
 		"rasort":        {"sort flow records as Argus rasort does", runRasort},

@@ -220,8 +220,12 @@ func TestRetain(t *testing.T) {
 	if _, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, "pcaps/zeek-icmp-5-pings.pcap"), "-w", store); code != 0 {
 		t.Fatal(stderr)
 	}
-	out, _, code := tapdb(t, "retain", store, "30d")
-	if code != 0 || !strings.Contains(out, "dropped flows_d20201208") {
+	out, _, code := tapdb(t, "retain", "-n", store, "30d")
+	if code != 0 || !strings.Contains(out, "would delete 5 flows that started before") {
+		t.Fatalf("retain -n: %d %q", code, out)
+	}
+	out, _, code = tapdb(t, "retain", store, "30d")
+	if code != 0 || !strings.Contains(out, "deleted 5 flows that started before") {
 		t.Fatalf("retain: %d %q", code, out)
 	}
 	out, _, _ = tapdb(t, "sql", "-csv", store, "select count(*) from flows")

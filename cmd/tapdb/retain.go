@@ -10,8 +10,8 @@ import (
 )
 
 func runRetain(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "retain", "tapdb retain STORE AGE   (drop partitions whose time range ended more than AGE ago, e.g. 30d)")
-	dry := fs.Bool("n", false, "only list the partitions that would be dropped")
+	fs := newFlagSet(e, "retain", "tapdb retain STORE AGE   (delete the records that started more than AGE ago, e.g. 30d)")
+	dry := fs.Bool("n", false, "only count the records that would be deleted")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -26,30 +26,24 @@ func runRetain(ctx context.Context, e *env, args []string) error {
 	if age <= 0 {
 		return &usageError{fmt.Sprintf("age %q: want a positive age, e.g. 30d", fs.Arg(1))}
 	}
-	cutoff := time.Now().Add(-age)
-	st, err := store.Open(ctx, fs.Arg(0), store.Options{Logger: e.log})
+	cutoff := time.Now().Add(-age).UTC()
+	st, err := store.Open(ctx, fs.Arg(0), store.Options{ReadOnly: *dry, Logger: e.log})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if *dry {
-		parts, err := st.Partitions(ctx)
-		if err != nil {
-			return err
+		var n int64
+		if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows WHERE stime < ?", cutoff).Scan(&n); err != nil {
+			return fmt.Errorf("count records before %s: %w", cutoff.Format(time.RFC3339), err)
 		}
-		for _, p := range parts {
-			if !p.Hi.After(cutoff) {
-				fmt.Fprintf(e.stdout, "would drop %s (%d flows)\n", p.Name, p.Rows)
-			}
-		}
+		fmt.Fprintf(e.stdout, "would delete %d flows that started before %s\n", n, cutoff.Format(time.RFC3339))
 		return nil
 	}
-	dropped, err := st.DropPartitionsBefore(ctx, cutoff)
+	r, err := st.DeleteBefore(ctx, cutoff)
 	if err != nil {
 		return err
 	}
-	for _, name := range dropped {
-		fmt.Fprintf(e.stdout, "dropped %s\n", name)
-	}
+	fmt.Fprintf(e.stdout, "deleted %d flows that started before %s (%d sealed periods forgotten)\n", r.Rows, cutoff.Format(time.RFC3339), r.Periods)
 	return st.Close()
 }
