@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"tapdb/ingest/csvimport"
@@ -108,36 +109,37 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	log.Info("input checked", "records", total, "elapsed", time.Since(start))
 
 	// Pass 2: write all records in one transaction (the batch is larger than
-	// the input), so that a failure leaves the store as it was.
-	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: log})
+	// the input), so that a failed commit leaves the store as it was. A
+	// file that changed since pass 1 stops the import, but the writer
+	// cannot abandon its batch: the records before the change are
+	// committed, and the error says so.
+	var (
+		written   int64
+		committed atomic.Bool
+	)
+	wopts := store.WriterOptions{
+		BatchSize: int(min(total+1, 1<<62)),
+		OnCommit:  func(store.BatchInfo) { committed.Store(true) },
+	}
+	err = store.Load(ctx, *out, store.Options{Partition: *partition, Logger: log}, wopts,
+		func(ctx context.Context, emit func(*schema.Record) error) error {
+			for i, f := range files {
+				sc, err := scanImportFile(ctx, f, opts, emit)
+				if err == nil && len(sc.bad) > 0 {
+					err = fmt.Errorf("changed while importing: line %d: %w", sc.bad[0].Line, sc.bad[0].Err)
+				}
+				if err != nil {
+					return fmt.Errorf("%s: %w", shown[i], err)
+				}
+				written += sc.records
+			}
+			return nil
+		})
 	if err != nil {
-		return err
-	}
-	defer st.Close()
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	w, err := st.NewWriter(wctx, store.WriterOptions{BatchSize: int(min(total+1, 1<<62))})
-	if err != nil {
-		return err
-	}
-	var written int64
-	for i, f := range files {
-		sc, err := scanImportFile(ctx, f, opts, w.Write)
-		if err == nil && len(sc.bad) > 0 {
-			err = fmt.Errorf("changed while importing: line %d: %w", sc.bad[0].Line, sc.bad[0].Err)
+		if committed.Load() {
+			return fmt.Errorf("%w: the records read before the error were imported", err)
 		}
-		if err != nil {
-			cancel() // the commit fails and the transaction is rolled back
-			w.Close()
-			return fmt.Errorf("%s: %w: nothing imported", shown[i], err)
-		}
-		written += sc.records
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("store records: %w: nothing imported", err)
-	}
-	if err := st.Close(); err != nil {
-		return fmt.Errorf("close store: %w", err)
+		return fmt.Errorf("%w: nothing imported", err)
 	}
 	log.Info("import done", "files", len(files), "records", written, "elapsed", time.Since(start))
 	fmt.Fprintf(e.stderr, "tapdb import: %d records from %d files into %s\n", written, len(files), *out)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"tapdb/ingest/collector"
 	"tapdb/ingest/flow"
 	"tapdb/ingest/netflow"
+	"tapdb/schema"
 	"tapdb/store"
 )
 
@@ -41,6 +41,39 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return &usageError{"--port: " + err.Error()}
 	}
+	if err := checkCaptures(files); err != nil {
+		return err
+	}
+	start := time.Now()
+	return store.Load(ctx, *out, store.Options{Partition: *partition, Logger: e.log}, store.WriterOptions{},
+		func(ctx context.Context, emit func(*schema.Record) error) error {
+			if len(nf) > 0 {
+				fst, err := collector.ReadCaptures(ctx, files, collector.FileOptions{
+					Ports: portList, Detect: *detect, Logger: e.log,
+					Decoder: netflow.Config{Srcid: *srcid, PairWindow: *pair},
+				}, emit)
+				d := fst.Decoder
+				fmt.Fprintf(e.stderr, "read %d export datagrams (v5 %d, v9 %d, IPFIX %d; %d malformed) from %d capture(s) into %d flow records (%d paired) in %s\n",
+					fst.Datagrams, d.V5.Datagrams, d.V9.Datagrams, d.IPFIX.Datagrams, fst.Malformed, fst.Files, d.Emitted, d.Paired, time.Since(start).Round(time.Millisecond))
+				if miss := d.V9.MissingTemplate + d.IPFIX.MissingTemplate; miss > 0 {
+					fmt.Fprintf(e.stderr, "tapdb ingest: %d data sets dropped: their template never came\n", miss)
+				}
+				return err
+			}
+			cfg := flow.DefaultConfig()
+			cfg.Srcid = *srcid
+			if cfg.Srcid == "" {
+				cfg.Srcid, _ = os.Hostname()
+			}
+			stats, err := ingest.ReadFiles(ctx, files, ingest.Options{Flow: cfg, Logger: e.log}, emit)
+			fmt.Fprintf(e.stderr, "read %d packets from %d capture(s) into %d flow records in %s\n", stats.Packets, stats.Files, stats.Flow.Records, time.Since(start).Round(time.Millisecond))
+			return err
+		})
+}
+
+// checkCaptures refuses capture files that are missing before the store
+// is created or touched ("-", standard input, is not checked).
+func checkCaptures(files []string) error {
 	for _, in := range files {
 		if in == "-" {
 			continue
@@ -49,46 +82,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("open capture: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: e.log})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	w, err := st.NewWriter(ctx, store.WriterOptions{})
-	if err != nil {
-		return err
-	}
-	var readErr error
-	start := time.Now()
-	if len(nf) > 0 {
-		var fst collector.FileStats
-		fst, readErr = collector.ReadCaptures(ctx, files, collector.FileOptions{
-			Ports: portList, Detect: *detect, Logger: e.log,
-			Decoder: netflow.Config{Srcid: *srcid, PairWindow: *pair},
-		}, w.Write)
-		d := fst.Decoder
-		fmt.Fprintf(e.stderr, "read %d export datagrams (v5 %d, v9 %d, IPFIX %d; %d malformed) from %d capture(s) into %d flow records (%d paired) in %s\n",
-			fst.Datagrams, d.V5.Datagrams, d.V9.Datagrams, d.IPFIX.Datagrams, fst.Malformed, fst.Files, d.Emitted, d.Paired, time.Since(start).Round(time.Millisecond))
-		if miss := d.V9.MissingTemplate + d.IPFIX.MissingTemplate; miss > 0 {
-			fmt.Fprintf(e.stderr, "tapdb ingest: %d data sets dropped: their template never came\n", miss)
-		}
-	} else {
-		cfg := flow.DefaultConfig()
-		cfg.Srcid = *srcid
-		if cfg.Srcid == "" {
-			cfg.Srcid, _ = os.Hostname()
-		}
-		var stats ingest.Stats
-		stats, readErr = ingest.ReadFiles(ctx, files, ingest.Options{Flow: cfg, Logger: e.log}, w.Write)
-		fmt.Fprintf(e.stderr, "read %d packets from %d capture(s) into %d flow records in %s\n", stats.Packets, stats.Files, stats.Flow.Records, time.Since(start).Round(time.Millisecond))
-	}
-	if err := w.Close(); err != nil {
-		return errors.Join(readErr, fmt.Errorf("store flows: %w", err))
-	}
-	if err := st.Close(); err != nil {
-		return errors.Join(readErr, fmt.Errorf("close store: %w", err))
-	}
-	return readErr
+	return nil
 }
 
 // parsePorts reads a comma-separated list of UDP ports.

@@ -11,6 +11,7 @@ import (
 
 	"tapdb/ingest"
 	"tapdb/ingest/flow"
+	"tapdb/schema"
 	"tapdb/store"
 )
 
@@ -58,13 +59,8 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	// Refuse bad inputs before the store is created or touched.
-	for _, in := range inputs {
-		if in == "-" {
-			continue
-		}
-		if _, err := os.Stat(in); err != nil {
-			return fmt.Errorf("open capture: %w", err)
-		}
+	if err := checkCaptures(inputs); err != nil {
+		return err
 	}
 	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: log})
 	if err != nil {
@@ -76,14 +72,11 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 			return &usageError{fmt.Sprintf("-memory-limit: %v", err)}
 		}
 	}
-	w, err := st.NewWriter(ctx, store.WriterOptions{
+	wopts := store.WriterOptions{
 		BatchSize: *batch,
 		OnCommit: func(b store.BatchInfo) {
 			log.Info("committed batch", "batch", b.Number, "rows", b.Rows, "total", b.Total, "elapsed", b.Elapsed, "new_partitions", b.Created)
 		},
-	})
-	if err != nil {
-		return err
 	}
 	opts := ingest.Options{Flow: cfg, Logger: log}
 	var bar *progressBar
@@ -92,16 +85,18 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 		opts.Progress = bar.update
 	}
 	start := time.Now()
-	stats, readErr := ingest.ReadFiles(ctx, inputs, opts, w.Write)
-	if bar != nil {
-		bar.finish()
-	}
+	var stats ingest.Stats
 	// Whatever was read is stored, even when a capture was damaged.
-	if err := w.Close(); err != nil {
-		return errors.Join(readErr, fmt.Errorf("store flows: %w", err))
-	}
-	if err := st.Close(); err != nil {
-		return errors.Join(readErr, fmt.Errorf("close store: %w", err))
+	err = st.Load(ctx, wopts, func(ctx context.Context, emit func(*schema.Record) error) error {
+		var err error
+		stats, err = ingest.ReadFiles(ctx, inputs, opts, emit)
+		if bar != nil {
+			bar.finish()
+		}
+		return err
+	})
+	if cerr := st.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close store: %w", cerr))
 	}
 	elapsed := time.Since(start)
 	log.Info("sensor done", "files", stats.Files, "packets", stats.Packets, "records", stats.Flow.Records,
@@ -110,5 +105,5 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	if stats.Flow.Evicted > 0 {
 		fmt.Fprintf(e.stderr, "tapdb sensor: flow table full: %d flows written early (raise --max-flows)\n", stats.Flow.Evicted)
 	}
-	return readErr
+	return err
 }
