@@ -1,12 +1,10 @@
 package ra
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -16,7 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"tapdb/ingest"
+	"tapdb/ingest/capture"
 	"tapdb/ingest/flow"
+	"tapdb/schema"
 	"tapdb/store"
 )
 
@@ -78,28 +78,17 @@ func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
 	return openCaptures(ctx, captures, log)
 }
 
-// isCapture tells a capture from a store by its first bytes.
+// isCapture tells a capture from a store by its first bytes, as the
+// capture reader does (capture.Detect).
 func isCapture(path string) (bool, error) {
 	if path == "-" {
 		return true, nil
 	}
-	f, err := os.Open(path)
+	f, err := capture.DetectFile(path)
 	if err != nil {
 		return false, fmt.Errorf("-r: %w", err)
 	}
-	defer f.Close()
-	var magic [4]byte
-	if _, err := io.ReadFull(f, magic[:]); err != nil {
-		return false, fmt.Errorf("-r %s: too short to be a store or a capture", path)
-	}
-	switch {
-	case magic[0] == 0x1f && magic[1] == 0x8b, // gzip
-		bytes.Equal(magic[:], []byte{0x0a, 0x0d, 0x0d, 0x0a}), // pcapng
-		bytes.Equal(magic[:], []byte{0xd4, 0xc3, 0xb2, 0xa1}), bytes.Equal(magic[:], []byte{0xa1, 0xb2, 0xc3, 0xd4}),
-		bytes.Equal(magic[:], []byte{0x4d, 0x3c, 0xb2, 0xa1}), bytes.Equal(magic[:], []byte{0xa1, 0xb2, 0x3c, 0x4d}):
-		return true, nil
-	}
-	return false, nil
+	return f != capture.FormatUnknown, nil
 }
 
 func openCaptures(ctx context.Context, paths []string, log *slog.Logger) (*Source, error) {
@@ -107,19 +96,18 @@ func openCaptures(ctx context.Context, paths []string, log *slog.Logger) (*Sourc
 	if err != nil {
 		return nil, err
 	}
-	w, err := st.NewWriter(ctx, store.WriterOptions{})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
 	cfg := flow.DefaultConfig()
 	if cfg.Srcid == "" {
 		cfg.Srcid = "0.0.0.0" // what argus -r writes when not given -e
 	}
-	_, readErr := ingest.ReadFiles(ctx, paths, ingest.Options{Flow: cfg, Logger: log}, w.Write)
-	if err := w.Close(); err != nil {
+	var readErr error
+	err = st.Load(ctx, store.WriterOptions{}, func(ctx context.Context, emit func(*schema.Record) error) error {
+		_, readErr = ingest.ReadFiles(ctx, paths, ingest.Options{Flow: cfg, Logger: log}, emit)
+		return nil // judged below, once the flows read are stored
+	})
+	if err != nil {
 		st.Close()
-		return nil, errors.Join(readErr, fmt.Errorf("store flows: %w", err))
+		return nil, errors.Join(readErr, err)
 	}
 	if readErr != nil {
 		// A capture damaged part-way still gives the flows before the

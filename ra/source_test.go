@@ -1,9 +1,13 @@
 package ra
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"tapdb/store"
 )
 
 func TestServerConfig(t *testing.T) {
@@ -39,5 +43,44 @@ func TestServerConfig(t *testing.T) {
 	}
 	if _, err := ServerConfig("u@:5433"); err == nil {
 		t.Error("no host: no error")
+	}
+}
+
+// isCapture (capture.Detect) recognises every capture of the test data
+// and takes a store file for what it is.
+func TestIsCapture(t *testing.T) {
+	ents, err := os.ReadDir("../testdata/pcaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".md") {
+			continue
+		}
+		n++
+		if ok, err := isCapture(filepath.Join("../testdata/pcaps", e.Name())); !ok || err != nil {
+			t.Errorf("%s: isCapture = %v, %v", e.Name(), ok, err)
+		}
+	}
+	if n < 40 {
+		t.Errorf("only %d captures in testdata/pcaps", n)
+	}
+	path := filepath.Join(t.TempDir(), "flows.duckdb")
+	st, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := isCapture(path); ok || err != nil {
+		t.Errorf("store file: isCapture = %v, %v", ok, err)
+	}
+	if ok, err := isCapture("-"); !ok || err != nil {
+		t.Errorf("stdin: isCapture = %v, %v", ok, err)
+	}
+	if _, err := isCapture(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("missing file: no error")
 	}
 }
