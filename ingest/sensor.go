@@ -21,12 +21,7 @@ type Options struct {
 }
 
 // Progress reports how far ReadFiles got.
-type Progress struct {
-	File    string
-	Offset  int64 // bytes of the (decompressed) file read so far
-	Packets int64 // packets read from all files so far
-	Done    bool  // the file is finished
-}
+type Progress = capture.Progress
 
 // Stats count what ReadFiles saw.
 type Stats struct {
@@ -53,12 +48,7 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 	table := flow.NewTable(opts.Flow, emit)
 	dec := decode.NewDecoder()
 	var pkt decode.Packet
-	fopts := capture.FilesOptions{Supported: decode.Supported, Logger: log}
-	if opts.Progress != nil {
-		fopts.Progress = func(p capture.Progress) {
-			opts.Progress(Progress{File: p.File, Offset: p.Offset, Packets: p.Frames, Done: p.Done})
-		}
-	}
+	fopts := capture.FilesOptions{Supported: decode.Supported, Progress: opts.Progress, Logger: log}
 	rd, err := capture.ReadFrames(ctx, paths, fopts, func(_ string, frame *capture.Frame) error {
 		st.Packets++
 		st.Bytes += int64(frame.WireLen)

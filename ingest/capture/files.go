@@ -23,10 +23,10 @@ type FilesOptions struct {
 
 // Progress reports how far ReadFrames got.
 type Progress struct {
-	File   string
-	Offset int64 // bytes of the (decompressed) file read so far
-	Frames int64 // frames read from all files so far
-	Done   bool  // the file is finished
+	File    string
+	Offset  int64 // bytes of the (decompressed) file read so far
+	Packets int64 // packets (frames) read from all files so far
+	Done    bool  // the file is finished
 }
 
 // FilesRead is what ReadFrames read.
@@ -103,12 +103,12 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 					return rd, err
 				}
 				if opts.Progress != nil && rd.Frames%ProgressEvery == 0 {
-					opts.Progress(Progress{File: path, Offset: frame.Offset, Frames: rd.Frames})
+					opts.Progress(Progress{File: path, Offset: frame.Offset, Packets: rd.Frames})
 				}
 			}
 		}
 		if opts.Progress != nil {
-			opts.Progress(Progress{File: path, Offset: frame.Offset, Frames: rd.Frames, Done: true})
+			opts.Progress(Progress{File: path, Offset: frame.Offset, Packets: rd.Frames, Done: true})
 		}
 	}
 	return rd, nil

@@ -110,7 +110,7 @@ func TestReadFrames(t *testing.T) {
 		if len(got) != 2 || got[0] != damaged || got[1] != good {
 			t.Errorf("files in order %v", got)
 		}
-		if len(progress) != 2 || !progress[1].Done || progress[1].File != good || progress[1].Frames != 102 {
+		if len(progress) != 2 || !progress[1].Done || progress[1].File != good || progress[1].Packets != 102 {
 			t.Errorf("progress %+v", progress)
 		}
 	})

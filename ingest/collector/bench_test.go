@@ -3,7 +3,6 @@ package collector
 import (
 	"context"
 	"encoding/binary"
-	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -142,27 +141,6 @@ func BenchmarkReadCaptures(b *testing.B) {
 			}
 			b.ReportMetric(float64(frames)/b.Elapsed().Seconds(), "frames/s")
 		})
-	}
-}
-
-// loadFrames reads every frame of a capture into memory.
-func loadFrames(tb testing.TB, path string) []capture.Frame {
-	tb.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer r.Close()
-	var out []capture.Frame
-	for {
-		var f capture.Frame
-		if err := r.Next(&f); err == io.EOF {
-			return out
-		} else if err != nil {
-			tb.Fatal(err)
-		}
-		f.Data = append([]byte(nil), f.Data...)
-		out = append(out, f)
 	}
 }
 

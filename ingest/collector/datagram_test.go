@@ -34,6 +34,27 @@ var tsharkCaptures = []string{
 
 func repoCapture(name string) string { return filepath.Join("..", "..", "testdata", "pcaps", name) }
 
+// loadFrames reads every frame of a capture into memory.
+func loadFrames(tb testing.TB, path string) []capture.Frame {
+	tb.Helper()
+	r, err := capture.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer r.Close()
+	var out []capture.Frame
+	for {
+		var f capture.Frame
+		if err := r.Next(&f); err == io.EOF {
+			return out
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		f.Data = append([]byte(nil), f.Data...)
+		out = append(out, f)
+	}
+}
+
 // TestUDPDatagramAgreesWithTshark finds, for every frame of real captures,
 // the same UDP source and destination (address and port) and payload
 // length as tshark.
@@ -46,18 +67,7 @@ func TestUDPDatagramAgreesWithTshark(t *testing.T) {
 			path := repoCapture(name)
 			want := tsharkUDP(t, path)
 			got := map[int]string{}
-			r, err := capture.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			var f capture.Frame
-			for {
-				if err := r.Next(&f); err == io.EOF {
-					break
-				} else if err != nil {
-					t.Fatal(err)
-				}
+			for _, f := range loadFrames(t, path) {
 				if d, ok := UDPDatagram(f.LinkType, f.Data); ok {
 					got[f.Number] = fmt.Sprintf("%s %s %d", d.Src, d.Dst, len(d.Payload))
 				}

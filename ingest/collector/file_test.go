@@ -2,12 +2,10 @@ package collector
 
 import (
 	"context"
-	"io"
 	"slices"
 	"strings"
 	"testing"
 
-	"tapdb/ingest/capture"
 	"tapdb/ingest/netflow"
 	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/schema"
@@ -15,18 +13,7 @@ import (
 
 func walkCapture(t *testing.T, path string, fn func(Datagram)) {
 	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var f capture.Frame
-	for {
-		if err := r.Next(&f); err == io.EOF {
-			return
-		} else if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range loadFrames(t, path) {
 		if d, ok := UDPDatagram(f.LinkType, f.Data); ok && LooksLikeExport(d.Payload) {
 			fn(d)
 		}
