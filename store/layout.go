@@ -11,9 +11,17 @@ import (
 )
 
 // flowsTable is the one table that holds every flow record, appended in
-// time order. People and tools query the flows view over it, which adds
-// the derived columns.
-const flowsTable = "tapdb_flows"
+// time order: the name people and tools query. Its derived columns (dur,
+// pkts, rate, load, …) are virtual generated columns, computed when read
+// and bound only when a statement names them, so a statement's fixed cost
+// is that of a plain table whatever the columns (a view computing them
+// costs a millisecond more to bind at every statement).
+const flowsTable = "flows"
+
+// stagingTable holds the records moved out of a first-layout store's
+// partitions while its flows view still exists; it is renamed to
+// flowsTable when the last partition has moved.
+const stagingTable = "tapdb_flows"
 
 // Granularity is the width of a period: the unit in which time ranges of
 // the store are sealed (and exported).
@@ -75,20 +83,20 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-type queryExecer interface {
-	queryer
-	execer
-}
-
-// createFlowsSQL is the DDL of the flows table, from the column table.
-func createFlowsSQL() string {
+// createTableSQL is the DDL of the flows table (or of the staging table
+// of a migration) from the column table: the stored columns, then the
+// derived ones as virtual generated columns.
+func createTableSQL(name string) string {
 	var b strings.Builder
-	b.WriteString("CREATE TABLE IF NOT EXISTS " + flowsTable + " (")
-	for i, c := range schema.StoredColumns() {
+	b.WriteString("CREATE TABLE IF NOT EXISTS " + quoteIdent(name) + " (")
+	for i, c := range schema.Columns() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(quoteIdent(c.Name) + " " + c.Type)
+		if !c.Stored() {
+			b.WriteString(" GENERATED ALWAYS AS (" + c.Expr + ") VIRTUAL")
+		}
 	}
 	b.WriteString(")")
 	return b.String()
@@ -103,11 +111,10 @@ func storedList() string {
 	return strings.Join(names, ", ")
 }
 
-// viewSQL builds the flows view: the stored columns of the flows table,
-// then the derived ones. legacy names first-layout partition tables not yet
-// moved into the flows table (only while a migration is under way); each
-// is unioned in with its own range guard.
-func viewSQL(legacy []legacyPartition) string {
+// migrationViewSQL is the flows view of a store being migrated from the
+// first layout: the staging table and the partitions not yet moved into
+// it, with the derived columns computed as the first layout's view did.
+func migrationViewSQL(legacy []legacyPartition) string {
 	var b strings.Builder
 	b.WriteString("CREATE OR REPLACE VIEW flows AS SELECT ")
 	for i, c := range schema.Columns() {
@@ -120,12 +127,8 @@ func viewSQL(legacy []legacyPartition) string {
 			b.WriteString("(" + c.Expr + ") AS " + quoteIdent(c.Name))
 		}
 	}
-	if len(legacy) == 0 {
-		b.WriteString(" FROM " + flowsTable)
-		return b.String()
-	}
 	cols := storedList()
-	b.WriteString(" FROM (SELECT " + cols + " FROM " + flowsTable)
+	b.WriteString(" FROM (SELECT " + cols + " FROM " + stagingTable)
 	for _, p := range legacy {
 		fmt.Fprintf(&b, " UNION ALL SELECT %s FROM %s", cols, quoteIdent(p.Name))
 	}
@@ -133,19 +136,30 @@ func viewSQL(legacy []legacyPartition) string {
 	return b.String()
 }
 
-// createLayout makes sure the flows table and view exist, moving the
-// partitions of a first-layout store into the table first (see
+// createLayout makes sure the flows table exists; a first-layout store
+// (a flows view over partition tables) is migrated into it first (see
 // migratePartitions).
 func (s *Store) createLayout(ctx context.Context) error {
 	db := s.DB()
-	if _, err := db.ExecContext(ctx, createFlowsSQL()); err != nil {
-		return fmt.Errorf("create %s: %w", flowsTable, err)
-	}
-	if err := s.migratePartitions(ctx); err != nil {
+	first, err := isFirstLayout(ctx, db)
+	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, viewSQL(nil)); err != nil {
-		return fmt.Errorf("create flows view: %w", err)
+	if first {
+		return s.migratePartitions(ctx)
+	}
+	if _, err := db.ExecContext(ctx, createTableSQL(flowsTable)); err != nil {
+		return fmt.Errorf("create %s: %w", flowsTable, err)
 	}
 	return nil
+}
+
+// isFirstLayout reports whether the store still has the first layout's
+// flows view, with or without partitions left to move.
+func isFirstLayout(ctx context.Context, q queryer) (bool, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND view_name = 'flows'").Scan(&n); err != nil {
+		return false, fmt.Errorf("look for the first layout's flows view: %w", err)
+	}
+	return n > 0, nil
 }

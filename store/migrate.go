@@ -42,21 +42,24 @@ func listLegacy(ctx context.Context, q queryer) ([]legacyPartition, error) {
 
 // migratePartitions moves a first-layout store into the flows table, one
 // partition per transaction, oldest first, each partition's rows in stime
-// order so the table stays time-ordered. Each transaction appends the
+// order so the table is time-ordered. The rows go to a staging table while
+// the first layout's flows view exists; each transaction appends a
 // partition's rows, unregisters and drops the partition and points the
-// flows view at what remains, so a store killed mid-migration (kill -9)
-// is consistent at every step: no flow is lost or doubled, and the next
-// Open resumes with the partitions left. Once none are left the first
-// layout's catalog tables are dropped.
+// view at what remains, so a store killed mid-migration (kill -9) is
+// consistent at every step: no flow is lost or doubled, and the next Open
+// resumes with the partitions left. A last transaction replaces the view
+// by the staging table, renamed flows, and drops the first layout's
+// catalog tables.
 func (s *Store) migratePartitions(ctx context.Context) error {
 	db := s.DB()
+	if _, err := db.ExecContext(ctx, createTableSQL(stagingTable)); err != nil {
+		return fmt.Errorf("migrate: create %s: %w", stagingTable, err)
+	}
 	parts, err := listLegacy(ctx, db)
 	if err != nil {
 		return err
 	}
-	if len(parts) > 0 {
-		s.log.Info("migrating the store to one time-ordered table", "partitions", len(parts))
-	}
+	s.log.Info("migrating the store to one time-ordered table", "partitions", len(parts))
 	start := time.Now()
 	var moved int64
 	for i, p := range parts {
@@ -70,21 +73,32 @@ func (s *Store) migratePartitions(ctx context.Context) error {
 			s.afterPartitionMoved(i + 1)
 		}
 	}
-	for _, stmt := range []string{"DROP TABLE IF EXISTS tapdb_partitions", "DROP TABLE IF EXISTS tapdb_flows_empty"} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{
+		"DROP VIEW flows",
+		"ALTER TABLE " + stagingTable + " RENAME TO " + flowsTable,
+		"DROP TABLE IF EXISTS tapdb_partitions",
+		"DROP TABLE IF EXISTS tapdb_flows_empty",
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("migrate: %s: %w", stmt, err)
 		}
 	}
-	if len(parts) > 0 {
-		if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
-			return fmt.Errorf("migrate: checkpoint: %w", err)
-		}
-		s.log.Info("migrated the store to one time-ordered table", "partitions", len(parts), "rows", moved, "elapsed", time.Since(start).Round(time.Millisecond))
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
 	}
+	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("migrate: checkpoint: %w", err)
+	}
+	s.log.Info("migrated the store to one time-ordered table", "partitions", len(parts), "rows", moved, "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// movePartition moves one partition into the flows table in one
+// movePartition moves one partition into the staging table in one
 // transaction; rest are the partitions still to move after it.
 func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []legacyPartition) (int64, error) {
 	tx, err := s.DB().BeginTx(ctx, nil)
@@ -93,7 +107,7 @@ func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []leg
 	}
 	defer tx.Rollback()
 	cols := storedList()
-	res, err := tx.ExecContext(ctx, "INSERT INTO "+flowsTable+" ("+cols+") SELECT "+cols+" FROM "+quoteIdent(p.Name)+" ORDER BY stime")
+	res, err := tx.ExecContext(ctx, "INSERT INTO "+stagingTable+" ("+cols+") SELECT "+cols+" FROM "+quoteIdent(p.Name)+" ORDER BY stime")
 	if err != nil {
 		return 0, fmt.Errorf("copy rows: %w", err)
 	}
@@ -102,7 +116,7 @@ func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []leg
 		return 0, fmt.Errorf("unregister: %w", err)
 	}
 	// The view must stop naming the table before it can be dropped.
-	if _, err := tx.ExecContext(ctx, viewSQL(rest)); err != nil {
+	if _, err := tx.ExecContext(ctx, migrationViewSQL(rest)); err != nil {
 		return 0, fmt.Errorf("flows view: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "DROP TABLE "+quoteIdent(p.Name)); err != nil {

@@ -318,16 +318,23 @@ func (s *Store) loadGranularity(ctx context.Context, want string) (Granularity, 
 }
 
 // flowTables are the tables that hold flow records: the flows table once
-// it exists, and first-layout partitions not yet moved into it.
+// it exists (or the staging table of a migration under way), and
+// first-layout partitions not yet moved into it.
 func flowTables(ctx context.Context, q queryer) ([]string, error) {
 	var tables []string
-	var n int
-	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", flowsTable).Scan(&n); err != nil {
-		return nil, fmt.Errorf("look for %s: %w", flowsTable, err)
+	rows, err := q.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (?, ?) ORDER BY table_name", flowsTable, stagingTable)
+	if err != nil {
+		return nil, fmt.Errorf("look for the flows table: %w", err)
 	}
-	if n > 0 {
-		tables = append(tables, flowsTable)
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("look for the flows table: %w", err)
+		}
+		tables = append(tables, name)
 	}
+	rows.Close()
 	legacy, err := listLegacy(ctx, q)
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func TestWriterErrorKeepsCommitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Sabotage: take the flows table away behind the writer's back.
-	if _, err := s.DB().ExecContext(ctx, "DROP VIEW flows; ALTER TABLE tapdb_flows RENAME TO kept"); err != nil {
+	if _, err := s.DB().ExecContext(ctx, "ALTER TABLE flows RENAME TO kept"); err != nil {
 		t.Fatal(err)
 	}
 	var werr error
