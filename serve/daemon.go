@@ -20,6 +20,7 @@ import (
 	"tapdb/ingest/live"
 	"tapdb/internal/duckc"
 	"tapdb/pgwire"
+	"tapdb/schema"
 	"tapdb/store"
 )
 
@@ -254,12 +255,15 @@ wait:
 }
 
 func (d *runner) readCaptures(ctx context.Context, cfg Config) error {
-	w, err := d.st.NewWriter(ctx, store.WriterOptions{BatchSize: cfg.Batch})
+	var (
+		stats   ingest.Stats
+		readErr error
+	)
+	err := d.st.Load(ctx, store.WriterOptions{BatchSize: cfg.Batch}, func(ctx context.Context, emit func(*schema.Record) error) error {
+		stats, readErr = ingest.ReadFiles(ctx, cfg.Read, ingest.Options{Flow: cfg.FlowConfig(), Logger: d.log}, emit)
+		return nil // a capture read in part still serves its flows: logged below
+	})
 	if err != nil {
-		return err
-	}
-	stats, readErr := ingest.ReadFiles(ctx, cfg.Read, ingest.Options{Flow: cfg.FlowConfig(), Logger: d.log}, w.Write)
-	if err := w.Close(); err != nil {
 		return errors.Join(readErr, err)
 	}
 	if readErr != nil {

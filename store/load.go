@@ -19,12 +19,18 @@ type LoadFunc func(ctx context.Context, emit func(*schema.Record) error) error
 // damage). The error joins run's error, returned as it is, and the
 // writer's ("store records: …"): a writer that could not start, or whose
 // last commit failed. Batches committed before a failure stay committed.
+// With wopts.AllOrNothing a failed run aborts the writer instead: what it
+// had not committed yet is rolled back.
 func (s *Store) Load(ctx context.Context, wopts WriterOptions, run LoadFunc) error {
 	w, err := s.NewWriter(ctx, wopts)
 	if err != nil {
 		return fmt.Errorf("store records: %w", err)
 	}
 	runErr := run(ctx, w.Write)
+	if runErr != nil && wopts.AllOrNothing {
+		w.Abort()
+		return runErr
+	}
 	if err := w.Close(); err != nil {
 		return errors.Join(runErr, fmt.Errorf("store records: %w", err))
 	}

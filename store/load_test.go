@@ -137,3 +137,27 @@ func TestLoad(t *testing.T) {
 		t.Error("no error for a store that cannot be opened")
 	}
 }
+
+// With AllOrNothing a failed run commits nothing, even past a Flush-free
+// run of many chunks.
+func TestLoadAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, "", Options{})
+	recs := threeDays()
+	boom := errors.New("input changed")
+	err := s.Load(ctx, WriterOptions{BatchSize: 1 << 30, Lanes: 1, AllOrNothing: true}, func(ctx context.Context, emit func(*schema.Record) error) error {
+		for i := 0; i < 20_000; i++ {
+			if err := emit(&recs[i%len(recs)]); err != nil {
+				return err
+			}
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Load: %v, want the run's error", err)
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d records committed (%v), want none", n, err)
+	}
+}

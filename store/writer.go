@@ -27,6 +27,10 @@ type WriterOptions struct {
 	// OnCommit, if set, is called after each committed batch, from the
 	// goroutine of the lane that committed it: calls may overlap.
 	OnCommit func(BatchInfo)
+	// AllOrNothing makes Load abort the writer (see Abort) instead of
+	// closing it when its run fails. With one lane and a BatchSize larger
+	// than the input, nothing is then committed unless everything is.
+	AllOrNothing bool
 	// SealGrace is how far the low-water mark (the latest stime committed)
 	// must pass a period's end before Flush seals the period; default
 	// DefaultSealGrace. Negative: this writer never seals.
@@ -40,9 +44,6 @@ type BatchInfo struct {
 	Total   int64         // records committed by this writer so far
 	Elapsed time.Duration // time from the batch's first append to its commit
 	Late    int           // records in this batch for periods already sealed
-	// Created is always empty: the store has one table and creates none.
-	// Kept until the sensor's and the daemon's logging stop reading it.
-	Created []string
 }
 
 // chunkSize is how many records Write gathers before handing them to a
@@ -222,6 +223,19 @@ func (w *Writer) Close() error {
 		return err
 	}
 	return w.failed()
+}
+
+// Abort stops the writer without committing: the records of batches not
+// yet committed are rolled back (those of batches already committed, at
+// BatchSize or at a Flush, stay). An importer that wants all or nothing
+// writes with a BatchSize larger than its input and aborts on error.
+func (w *Writer) Abort() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	w.stopLanes()
+	w.ctl.Close()
 }
 
 // stopLanes ends the lanes' goroutines (rolling back any open batch) and

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sync/atomic"
 	"time"
 
 	"tapdb/ingest/csvimport"
@@ -108,19 +107,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("input checked", "records", total, "elapsed", time.Since(start))
 
-	// Pass 2: write all records in one transaction (the batch is larger than
-	// the input), so that a failed commit leaves the store as it was. A
-	// file that changed since pass 1 stops the import, but the writer
-	// cannot abandon its batch: the records before the change are
-	// committed, and the error says so.
-	var (
-		written   int64
-		committed atomic.Bool
-	)
-	wopts := store.WriterOptions{
-		BatchSize: int(min(total+1, 1<<62)),
-		OnCommit:  func(store.BatchInfo) { committed.Store(true) },
-	}
+	// Pass 2: write all records in one transaction (one lane, a batch
+	// larger than the input), so that a failed commit leaves the store as
+	// it was; a file that changed since pass 1 stops the import and the
+	// writer is aborted, so nothing is imported then either.
+	var written int64
+	wopts := store.WriterOptions{BatchSize: int(min(total+1, 1<<62)), Lanes: 1, AllOrNothing: true}
 	err = store.Load(ctx, *out, store.Options{Partition: *partition, Logger: log}, wopts,
 		func(ctx context.Context, emit func(*schema.Record) error) error {
 			for i, f := range files {
@@ -136,9 +128,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return nil
 		})
 	if err != nil {
-		if committed.Load() {
-			return fmt.Errorf("%w: the records read before the error were imported", err)
-		}
 		return fmt.Errorf("%w: nothing imported", err)
 	}
 	log.Info("import done", "files", len(files), "records", written, "elapsed", time.Since(start))

@@ -75,7 +75,7 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	wopts := store.WriterOptions{
 		BatchSize: *batch,
 		OnCommit: func(b store.BatchInfo) {
-			log.Info("committed batch", "batch", b.Number, "rows", b.Rows, "total", b.Total, "elapsed", b.Elapsed, "new_partitions", b.Created)
+			log.Info("committed batch", "batch", b.Number, "rows", b.Rows, "total", b.Total, "elapsed", b.Elapsed, "late", b.Late)
 		},
 	}
 	opts := ingest.Options{Flow: cfg, Logger: log}
