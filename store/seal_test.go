@@ -38,28 +38,17 @@ func TestSealingAndLateRecords(t *testing.T) {
 
 	var mu sync.Mutex
 	var late int
-	w, err := s.NewWriter(ctx, WriterOptions{OnCommit: func(b BatchInfo) {
-		mu.Lock()
-		late += b.Late
-		mu.Unlock()
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []schema.Record{
+	w := writeWith(t, s, []schema.Record{
 		testRecord(day0.Add(5*time.Minute), "10.9.9.9", "10.9.9.10", 1),                       // sealed 11-25
 		testRecord(day0.Add(24*time.Hour+7*time.Minute), "10.9.9.9", "10.9.9.10", 1),          // sealed 11-26
 		testRecord(day0.Add(24*time.Hour+8*time.Minute), "10.9.9.9", "10.9.9.10", 1),          // sealed 11-26
 		testRecord(day0.Add(48*time.Hour+200*time.Minute), "10.9.9.9", "10.9.9.10", 1),        // open 11-27
 		testRecord(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC), "10.9.9.9", "10.9.9.10", 1), // sealed while empty
-	} {
-		if err := w.Write(&r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	}, WriterOptions{OnCommit: func(b BatchInfo) {
+		mu.Lock()
+		late += b.Late
+		mu.Unlock()
+	}})
 	if late != 4 || w.Late() != 4 {
 		t.Errorf("batches reported %d late records, writer %d; want 4", late, w.Late())
 	}
@@ -95,19 +84,7 @@ func TestSealingAndLateRecords(t *testing.T) {
 func TestSealGraceAndIdempotence(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, "", Options{Partition: "hour"})
-	w, err := s.NewWriter(ctx, WriterOptions{SealGrace: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs := threeDays()
-	for i := range recs {
-		if err := w.Write(&recs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeWith(t, s, threeDays(), WriterOptions{SealGrace: -1})
 	if !s.SealedThrough().IsZero() {
 		t.Fatalf("a writer with a negative grace sealed through %v", s.SealedThrough())
 	}

@@ -50,7 +50,13 @@ func openTest(t *testing.T, path string, opts Options) *Store {
 
 func writeAll(t *testing.T, s *Store, recs []schema.Record, batch int) {
 	t.Helper()
-	w, err := s.NewWriter(context.Background(), WriterOptions{BatchSize: batch})
+	writeWith(t, s, recs, WriterOptions{BatchSize: batch})
+}
+
+// writeWith writes recs through a writer made with opts and closes it.
+func writeWith(t *testing.T, s *Store, recs []schema.Record, opts WriterOptions) *Writer {
+	t.Helper()
+	w, err := s.NewWriter(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +68,7 @@ func writeAll(t *testing.T, s *Store, recs []schema.Record, batch int) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return w
 }
 
 var day0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)

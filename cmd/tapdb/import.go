@@ -24,7 +24,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	tz := fs.String("tz", "Local", "time zone of formatted times (ra prints local time); Unix times (-u) are absolute")
 	srcid := fs.String("srcid", "", "source id for records without a SrcId column")
 	delim := fs.String("c", "", "field delimiter (ra -c); default: detected from the header")
-	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
+	partition := periodFlag(fs)
 	verbose := fs.Bool("v", false, "log progress")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -26,7 +26,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	detect := fs.Bool("detect", true, "also decode UDP payloads to other ports that are shaped like export datagrams (version 5, 9, 10 with a consistent header)")
 	srcid := fs.String("srcid", "", "source id of NetFlow records (default: the exporter's address); of packet captures: Argus -e (default: host name)")
 	pair := fs.Duration("pair-window", netflow.DefaultPairWindow, "NetFlow: how long a one-way record waits for its reverse direction to be paired (negative: no pairing)")
-	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
+	partition := periodFlag(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err

@@ -129,6 +129,13 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// periodFlag defines -partition, the period width of a new store (the
+// unit in which it seals and exports time ranges; the flag keeps the name
+// it had when each period was a table of its own).
+func periodFlag(fs *flag.FlagSet) *string {
+	return fs.String("partition", "day", "period width of a new store, the unit sealed and exported: hour, day or month")
+}
+
 // parseFlags parses args and turns flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {

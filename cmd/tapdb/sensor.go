@@ -25,7 +25,7 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&cfg.MaxFlows, "max-flows", cfg.MaxFlows, "most flows held in memory; when full the oldest idle flows are written early")
 	host, _ := os.Hostname()
 	fs.StringVar(&cfg.Srcid, "e", host, "source id written to every record (Argus -e)")
-	partition := fs.String("partition", "day", "partition width of a new store: hour, day or month")
+	partition := periodFlag(fs)
 	batch := fs.Int("batch", 0, "records per committed batch (default 491520: four DuckDB row groups)")
 	memLimit := fs.String("memory-limit", "256MB", "DuckDB memory limit while ingesting (its buffer pool; written data is on disk)")
 	verbose := fs.Bool("v", false, "log every committed batch")
