@@ -51,6 +51,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 go test -count=1 -timeout 20m ./... 2>&1 | tee "$log"
 
+echo "== race detector: the store's writer beside retention, sealing and queries"
+go test -race -count=1 -timeout 10m -run 'LanesWith|Seal|Retention|Load' ./store
+
 fuzztime=${FUZZTIME:-10s}
 fuzzlog=$(mktemp)
 trap 'rm -f "$log" "$fuzzlog"' EXIT

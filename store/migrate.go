@@ -69,8 +69,8 @@ func (s *Store) migratePartitions(ctx context.Context) error {
 		}
 		moved += n
 		s.log.Info("migrated partition", "partition", p.Name, "done", i+1, "of", len(parts), "rows", n, "elapsed", time.Since(start).Round(time.Millisecond))
-		if s.afterPartitionMoved != nil {
-			s.afterPartitionMoved(i + 1)
+		if s.hooks.afterPartitionMoved != nil {
+			s.hooks.afterPartitionMoved(i + 1)
 		}
 	}
 	tx, err := db.BeginTx(ctx, nil)

@@ -161,6 +161,35 @@ func TestMigrateFirstLayout(t *testing.T) {
 	}
 }
 
+// killAt runs the test named test in a child process with env set to
+// path, waits for it to print line, and kills it (SIGKILL).
+func killAt(t *testing.T, test, env, path, line string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	seen := false
+	for sc.Scan() {
+		if sc.Text() == line {
+			seen = true
+			break
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !seen {
+		t.Fatalf("the child process never printed %q", line)
+	}
+}
+
 // childEnv names the store a child test process migrates, stopping after
 // the first partition until it is killed.
 const childEnv = "TAPDB_TEST_MIGRATE_CHILD"
@@ -180,7 +209,7 @@ func TestMigrationChild(t *testing.T) {
 // openWithHook opens a store whose migration calls hook after each
 // partition it moves.
 func openWithHook(ctx context.Context, path string, hook func(done int)) (*Store, error) {
-	return open(ctx, path, Options{}, hook)
+	return open(ctx, path, Options{}, hooks{afterPartitionMoved: hook})
 }
 
 // kill -9 in the middle of the migration: the store is consistent at
@@ -191,29 +220,7 @@ func TestMigrationSurvivesKill(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	path := firstLayoutStore(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMigrationChild$", "-test.v")
-	cmd.Env = append(os.Environ(), childEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	moved := false
-	for sc.Scan() {
-		if sc.Text() == "moved 1" {
-			moved = true
-			break
-		}
-	}
-	cmd.Process.Kill() // SIGKILL
-	cmd.Wait()
-	if !moved {
-		t.Fatal("the child never reported a moved partition")
-	}
+	killAt(t, "TestMigrationChild", childEnv, path, "moved 1")
 	ctx := context.Background()
 	ro, err := Open(ctx, path, Options{ReadOnly: true})
 	if err != nil {
@@ -233,5 +240,51 @@ func TestMigrationSurvivesKill(t *testing.T) {
 	checkFirstLayoutFlows(t, s)
 	if left, _ := listLegacy(ctx, s.DB()); len(left) != 0 {
 		t.Errorf("%d partitions left after the migration resumed", len(left))
+	}
+}
+
+// retentionChildEnv names the store a child test process deletes from,
+// stopping before its commit until it is killed.
+const retentionChildEnv = "TAPDB_TEST_RETENTION_CHILD"
+
+func TestRetentionChild(t *testing.T) {
+	path := os.Getenv(retentionChildEnv)
+	if path == "" {
+		t.Skip("run by TestRetentionSurvivesKill")
+	}
+	s, err := open(context.Background(), path, Options{}, hooks{beforeRetentionCommit: func() {
+		fmt.Println("deleted")
+		time.Sleep(time.Minute) // the parent kills the process here
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.DeleteBefore(context.Background(), day0.Add(24*time.Hour).Truncate(24*time.Hour))
+	t.Fatalf("retention finished (%v) before it was killed", err)
+}
+
+// kill -9 while retention's DELETE is open: every record is still there
+// at the next open, and retention then runs as if nothing happened.
+func TestRetentionSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "flows.duckdb")
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeAll(t, s, threeDays(), 1000)
+	s.Close()
+	killAt(t, "TestRetentionChild", retentionChildEnv, path, "deleted")
+
+	s = openTest(t, path, Options{})
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 300 {
+		t.Fatalf("after the kill: %d flows (%v), want all 300", n, err)
+	}
+	if r, err := s.DeleteBefore(ctx, day0.Add(24*time.Hour).Truncate(24*time.Hour)); err != nil || r.Rows != 100 {
+		t.Fatalf("retention after the kill: %+v, %v", r, err)
 	}
 }

@@ -47,6 +47,9 @@ func (s *Store) DeleteBefore(ctx context.Context, cutoff time.Time) (Retention, 
 		return r, fmt.Errorf("retention: forget periods before %s: %w", cutoff.UTC().Format(time.RFC3339), err)
 	}
 	r.Periods, _ = res.RowsAffected()
+	if s.hooks.beforeRetentionCommit != nil {
+		s.hooks.beforeRetentionCommit()
+	}
 	if err := tx.Commit(); err != nil {
 		return r, fmt.Errorf("retention: commit: %w", err)
 	}

@@ -53,7 +53,7 @@ type Store struct {
 
 	seal sealState // the periods sealed so far (seal.go)
 
-	afterPartitionMoved func(done int) // see open
+	hooks hooks // for tests
 }
 
 // Open opens (creating if needed) the store at path. "" or ":memory:" is a
@@ -61,12 +61,18 @@ type Store struct {
 // (the writer's native appender needs a file-backed database instance).
 // Extension auto-install and auto-load are off: nothing is ever downloaded.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	return open(ctx, path, opts, nil)
+	return open(ctx, path, opts, hooks{})
 }
 
-// open is Open with a hook the migration calls after each first-layout
-// partition it moves (tests kill the process there).
-func open(ctx context.Context, path string, opts Options, afterPartitionMoved func(done int)) (*Store, error) {
+// hooks are called at points where tests kill the process (kill -9) to
+// prove the store consistent there.
+type hooks struct {
+	afterPartitionMoved   func(done int) // the migration moved its done-th partition
+	beforeRetentionCommit func()         // retention deleted its rows, not yet committed
+}
+
+// open is Open with test hooks.
+func open(ctx context.Context, path string, opts Options, h hooks) (*Store, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -96,7 +102,7 @@ func open(ctx context.Context, path string, opts Options, afterPartitionMoved fu
 	if tempDir != "" {
 		s.path = ""
 	}
-	s.afterPartitionMoved = afterPartitionMoved
+	s.hooks = h
 	db, err := s.connect(ctx)
 	if err != nil {
 		os.RemoveAll(tempDir)

@@ -147,29 +147,53 @@ func TestWriterCheckpoints(t *testing.T) {
 	}
 }
 
-// Two lanes writing while retention runs: retention gets its turn between
-// batches (at the writer's flushes) and neither side waits forever.
-func TestWriterLanesWithRetention(t *testing.T) {
+// Two lanes writing while retention deletes and readers query: the
+// DELETE runs beside the writer's transactions, retention's checkpoint gets
+// its turn between batches (at the writer's flushes), and nobody waits
+// forever. Run under the race detector by scripts/test.sh.
+func TestWriterLanesWithRetentionAndQueries(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, "", Options{})
 	w, err := s.NewWriter(ctx, WriterOptions{BatchSize: 1000, Lanes: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	cutoff := day0.Add(30 * time.Second) // the first 30,000 records
+	stop := make(chan struct{})
 	retained := make(chan error, 1)
 	go func() {
 		for range 10 {
-			if _, err := s.DeleteBefore(ctx, day0.Add(-48*time.Hour)); err != nil {
+			if _, err := s.DeleteBefore(ctx, cutoff); err != nil {
 				retained <- err
 				return
 			}
 		}
 		retained <- nil
 	}()
+	queried := make(chan error, 1)
+	go func() {
+		defer close(queried)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			var n, bytes int64
+			if err := s.DB().QueryRowContext(ctx, "SELECT count(*), coalesce(sum(bytes), 0) FROM flows WHERE stime >= ?", cutoff).Scan(&n, &bytes); err != nil {
+				queried <- err
+				return
+			}
+		}
+	}()
 	const n = 60000
 	writeMillis(t, w, n, 5000, nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+	close(stop)
+	if err := <-queried; err != nil {
+		t.Fatalf("query beside ingest and retention: %v", err)
 	}
 	select {
 	case err := <-retained:
@@ -179,9 +203,12 @@ func TestWriterLanesWithRetention(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("retention never got its turn")
 	}
+	if _, err := s.DeleteBefore(ctx, cutoff); err != nil {
+		t.Fatal(err)
+	}
 	var got int
-	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&got); err != nil || got != n {
-		t.Errorf("%d flows stored, %v; want %d", got, err, n)
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&got); err != nil || got != n-30000 {
+		t.Errorf("%d flows kept, %v; want %d", got, err, n-30000)
 	}
 }
 
