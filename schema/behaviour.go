@@ -68,25 +68,12 @@ const (
 type Import struct {
 	// Set stores the text of a plain column (trimmed and not empty;
 	// a flag string keeps its leading blanks, which are positions) in a
-	// record. An error of type *Clamped means the value was stored at the
-	// column's maximum, not that the text was refused.
+	// record.
 	Set func(r *Record, text string) error
 	// Joint is set for the columns whose values depend on one another
 	// (times, addresses, ports, protocol, counters): the importer reads
 	// them together rather than one by one.
 	Joint bool
-}
-
-// Clamped is what a setter returns when it stored a value above what
-// the column holds as the column's maximum: the record is kept and the
-// importer says how many rows were changed so.
-type Clamped struct {
-	Max    uint64
-	Reason string // why ra prints larger values than the store keeps
-}
-
-func (e *Clamped) Error() string {
-	return fmt.Sprintf("above %d (%s): stored as %d", e.Max, e.Reason, e.Max)
 }
 
 // setText stores text as is.
@@ -119,24 +106,6 @@ func setSeconds(set func(r *Record, v float64)) Import {
 			return fmt.Errorf("%q is not a number of seconds", s)
 		}
 		set(r, v)
-		return nil
-	}}
-}
-
-// setWindow stores a TCP window. ra prints the window scaled by the
-// window-scale option; the store keeps 16 bits, so larger values are
-// stored as 65535 and reported with a *Clamped.
-func setWindow(set func(r *Record, v uint16)) Import {
-	return Import{Set: func(r *Record, s string) error {
-		v, err := rafmt.ParseUint(s, 32)
-		if err != nil {
-			return err
-		}
-		if v > 0xffff {
-			set(r, 0xffff)
-			return &Clamped{Max: 0xffff, Reason: "ra prints the scaled TCP window"}
-		}
-		set(r, uint16(v))
 		return nil
 	}}
 }

@@ -44,7 +44,7 @@ type Record struct {
 	HasSmpls, HasDmpls   bool
 	STCPFlags, DTCPFlags uint8 // OR of the TCP flags each side sent
 	Sretrans, Dretrans   int64
-	Swin, Dwin           uint16  // last TCP window seen from each side
+	Swin, Dwin           uint32  // last TCP window seen from each side (argus reports it scaled, beyond 65535)
 	Stcpb, Dtcpb         uint32  // initial TCP sequence numbers
 	Synack, Ackdat       float64 // seconds; 0 when not measured
 	Encaps               string  // encapsulations the flow was carried in, outermost first: "eth,vlan,gre"

@@ -325,11 +325,6 @@ func (p *Reader) record(rec *schema.Record, fields []string) error {
 			s = strings.TrimRight(fields[i], " ") // a leading blank is a position
 		}
 		if err := set(rec, s); err != nil {
-			var clamped *schema.Clamped
-			if errors.As(err, &clamped) {
-				p.note(c.Label + " " + clamped.Error())
-				continue
-			}
 			fail(c.Name, err)
 		}
 	}

@@ -197,7 +197,7 @@ func TestReadForms(t *testing.T) {
 				"1,tcp,10.0.0.1,10.0.0.2,1,1,60,60,64,,100,00:AA:bb:cc:dd:ee,0x12,16445440,0.000123,Status,\n", utc,
 			func(t *testing.T, r *schema.Record) {
 				if r.Sttl != 64 || !r.HasSttl || r.HasDttl || r.Svlan != 100 || !r.HasSvlan || r.Smac != "00:aa:bb:cc:dd:ee" ||
-					r.STCPFlags != 0x12 || r.Swin != 65535 || r.Synack != 0.000123 || r.Cause != "Status" || r.Trans != 1 {
+					r.STCPFlags != 0x12 || r.Swin != 16445440 || r.Synack != 0.000123 || r.Cause != "Status" || r.Trans != 1 {
 					t.Errorf("got %+v", *r)
 				}
 			}, ""},

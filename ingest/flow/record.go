@@ -121,7 +121,7 @@ func (t *Table) fill(f *flow) {
 	if k.kind == kindPorts && k.proto == protoTCP {
 		r.STCPFlags, r.DTCPFlags = s.tcpFlags, d.tcpFlags
 		r.Sretrans, r.Dretrans = s.retrans, d.retrans
-		r.Swin, r.Dwin = s.win, d.win
+		r.Swin, r.Dwin = uint32(s.win), uint32(d.win)
 		r.Stcpb, r.Dtcpb = f.sf.base, f.df.base
 		r.Synack = float64(f.tcp.synackDur) / 1e9
 		r.Ackdat = float64(f.tcp.ackdatDur) / 1e9
