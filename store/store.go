@@ -29,6 +29,9 @@ type Options struct {
 	// with. (The name is the first layout's, whose tables were one per
 	// period; the flag and key kept it.)
 	Partition string
+	// MustExist refuses to create the store: a command that only reads or
+	// trims a store must not leave an empty one behind a typo.
+	MustExist bool
 	// Logger receives migration and sealing events; nil discards them.
 	Logger *slog.Logger
 }
@@ -103,9 +106,17 @@ func open(ctx context.Context, path string, opts Options, h hooks) (*Store, erro
 		s.path = ""
 	}
 	s.hooks = h
+	if opts.MustExist && tempDir == "" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
 	db, err := s.connect(ctx)
 	if err != nil {
 		os.RemoveAll(tempDir)
+		if held := heldBy(path, err); held != nil {
+			return nil, held
+		}
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	s.db.Store(db)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -234,5 +235,33 @@ func TestRetain(t *testing.T) {
 	}
 	if _, _, code := tapdb(t, "retain", store, "thirty"); code != 2 {
 		t.Errorf("bad age gave exit %d, want 2", code)
+	}
+}
+
+// A store held by tapdb serve: other commands say who holds it and what to
+// do instead, not DuckDB's raw lock error; a reading command's typo
+// creates no store.
+func TestHeldAndMissingStores(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "flows.duckdb")
+	if _, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, "pcaps/zeek-icmp-5-pings.pcap"), "-w", db); code != 0 {
+		t.Fatal(stderr)
+	}
+	s := startServe(t, "--db", db, "--listen", "127.0.0.1:0", "--trust")
+	for _, args := range [][]string{{"sql", db, "select 1"}, {"retain", db, "30d"}} {
+		_, stderr, code := tapdb(t, args...)
+		if code == 0 || !strings.Contains(stderr, "is held by process") || !strings.Contains(stderr, "-S HOST:PORT") {
+			t.Errorf("tapdb %s on a held store: exit %d, %q", args[0], code, stderr)
+		}
+	}
+	s.stop(t, syscall.SIGTERM)
+
+	missing := filepath.Join(t.TempDir(), "typo.duckdb")
+	for _, args := range [][]string{{"sql", missing, "select 1"}, {"retain", missing, "30d"}, {"retain", "-n", missing, "30d"}} {
+		if _, _, code := tapdb(t, args...); code == 0 {
+			t.Errorf("tapdb %v on a missing store succeeded", args)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("tapdb %v created %s", args, missing)
+		}
 	}
 }

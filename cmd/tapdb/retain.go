@@ -27,7 +27,7 @@ func runRetain(ctx context.Context, e *env, args []string) error {
 		return &usageError{fmt.Sprintf("age %q: want a positive age, e.g. 30d", fs.Arg(1))}
 	}
 	cutoff := time.Now().Add(-age).UTC()
-	st, err := store.Open(ctx, fs.Arg(0), store.Options{ReadOnly: *dry, Logger: e.log})
+	st, err := store.Open(ctx, fs.Arg(0), store.Options{ReadOnly: *dry, MustExist: true, Logger: e.log})
 	if err != nil {
 		return err
 	}
