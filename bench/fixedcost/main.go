@@ -32,6 +32,7 @@ func main() {
 	daysFlag := flag.String("days", "1,30,365", "store sizes in days, comma-separated")
 	perDay := flag.Int("per-day", 100_000, "records per day")
 	dir := flag.String("dir", "bench/out/fixedcost", "where the stores are kept")
+	buildOnly := flag.Bool("build-only", false, "build the stores, measure nothing (bench/scan.sh's 100 M-record store)")
 	runs := flag.Int("runs", 300, "executions of each statement")
 	flag.Parse()
 	ctx := context.Background()
@@ -52,6 +53,10 @@ func main() {
 			if err := build(ctx, path, start, days, *perDay); err != nil {
 				log.Fatal(err)
 			}
+		}
+		if *buildOnly {
+			fmt.Println(path)
+			continue
 		}
 		st, err := store.Open(ctx, path, store.Options{ReadOnly: true})
 		if err != nil {
@@ -122,7 +127,7 @@ func build(ctx context.Context, path string, start time.Time, days, perDay int) 
 	}
 	step := 24 * time.Hour / time.Duration(perDay)
 	rng := rand.New(rand.NewPCG(3, 4))
-	r := schema.Record{Proto: "tcp", PNum: 6, EType: 0x0800, HasPorts: true, Dir: "->", State: "FIN", Cause: "Start",
+	r := schema.Record{EType: 0x0800, HasPorts: true, Dir: "->", Cause: "Start",
 		Flgs: " e", Encaps: "eth", Srcid: "bench", Trans: 1, HasAddrNum: true, HasSttl: true, HasDttl: true, Sttl: 64, Dttl: 57,
 		Smac: "00:11:22:33:44:55", Dmac: "66:77:88:99:aa:bb"}
 	for i := range days * perDay {
@@ -133,7 +138,18 @@ func build(ctx context.Context, path string, start time.Time, days, perDay int) 
 		r.Daddr = fmt.Sprintf("192.168.%d.%d", d>>8, d&0xff)
 		r.SaddrHi, r.SaddrLo = 0, 0xffff00000000|uint64(10)<<24|uint64(1+s>>8&0x7f)<<16|uint64(s&0xff)<<8|uint64(1+i%200)
 		r.DaddrHi, r.DaddrLo = 0, 0xffff00000000|uint64(192)<<24|uint64(168)<<16|uint64(d>>8)<<8|uint64(d&0xff)
-		r.Sport, r.Dport = int32(1024+rng.IntN(60000)), []int32{80, 443, 53, 22, 25}[rng.IntN(5)]
+		// A protocol mix: TCP to common services, UDP (DNS mostly), ICMP.
+		switch x := rng.IntN(100); {
+		case x < 78:
+			r.Proto, r.PNum, r.State = "tcp", 6, "FIN"
+			r.Sport, r.Dport = int32(1024+rng.IntN(60000)), []int32{80, 443, 22, 25, 8080}[rng.IntN(5)]
+		case x < 98:
+			r.Proto, r.PNum, r.State = "udp", 17, "CON"
+			r.Sport, r.Dport = int32(1024+rng.IntN(60000)), []int32{53, 53, 53, 123, 443}[rng.IntN(5)]
+		default:
+			r.Proto, r.PNum, r.State = "icmp", 1, "ECO"
+			r.Sport, r.Dport = 8, int32(rng.IntN(65536))
+		}
 		r.Spkts, r.Dpkts = int64(1+rng.IntN(40)), int64(rng.IntN(40))
 		r.Sbytes, r.Dbytes = r.Spkts*int64(60+rng.IntN(1400)), r.Dpkts*int64(60+rng.IntN(1400))
 		r.Seq = int64(i)
