@@ -47,17 +47,17 @@ func TestCachedQueriesSeeNewData(t *testing.T) {
 	if n := count(); n != 3 {
 		t.Fatalf("count %d", n)
 	}
-	if _, err := db.Exec("INSERT INTO flows_data (proto) VALUES ('icmp')"); err != nil {
+	if _, err := db.Exec("INSERT INTO flows (proto) VALUES ('icmp')"); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(); n != 4 {
 		t.Errorf("after insert: count %d, want 4", n)
 	}
-	if _, err := db.Exec("CREATE OR REPLACE VIEW flows AS SELECT * FROM flows_data WHERE proto = 'tcp'"); err != nil {
+	if _, err := db.Exec("DELETE FROM flows WHERE proto <> 'tcp'"); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(); n != 2 {
-		t.Errorf("after the view changed: count %d, want 2", n)
+		t.Errorf("after a delete: count %d, want 2", n)
 	}
 }
 

@@ -107,6 +107,8 @@ var renamedRels = map[string]bool{
 	"pg_database": true, "pg_roles": true, "pg_user": true, "pg_inherits": true,
 	"pg_settings": true, "pg_shadow": true, "pg_authid": true, "pg_class": true,
 	"pg_namespace": true, "pg_type": true, "pg_attribute": true, "pg_auth_members": true,
+	"pg_policy": true, "pg_statistic_ext": true, "pg_publication": true,
+	"pg_publication_namespace": true, "pg_publication_rel": true,
 }
 
 // matchCastQualifier: ::pg_catalog.text → ::text
@@ -381,6 +383,17 @@ func (ss *session) catalogMacros() []string {
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_auth_members AS SELECT 0::BIGINT AS oid, 0::BIGINT AS roleid, 0::BIGINT AS member, 0::BIGINT AS grantor, false AS admin_option WHERE false",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_authid AS SELECT * FROM tapdb_pg_roles",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_inherits AS SELECT 0::BIGINT AS inhrelid, 0::BIGINT AS inhparent, 0 AS inhseqno, false AS inhdetachpending WHERE false",
+		// No row-level security policies and no extended statistics:
+		// psql's \d of a table asks for both.
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_policy AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS polname, 0::BIGINT AS polrelid, 'r' AS polcmd, " +
+			"true AS polpermissive, []::BIGINT[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false",
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_statistic_ext AS SELECT 0::BIGINT AS oid, 0::BIGINT AS stxrelid, ''::VARCHAR AS stxname, 0::BIGINT AS stxnamespace, " +
+			"0::BIGINT AS stxowner, -1 AS stxstattarget, []::SMALLINT[] AS stxkeys, []::VARCHAR[] AS stxkind, NULL::VARCHAR AS stxexprs WHERE false",
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_publication AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS pubname, 0::BIGINT AS pubowner, false AS puballtables, " +
+			"false AS pubinsert, false AS pubupdate, false AS pubdelete, false AS pubtruncate, false AS pubviaroot WHERE false",
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_publication_namespace AS SELECT 0::BIGINT AS oid, 0::BIGINT AS pnpubid, 0::BIGINT AS pnnspid WHERE false",
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_publication_rel AS SELECT 0::BIGINT AS oid, 0::BIGINT AS prpubid, 0::BIGINT AS prrelid, " +
+			"NULL::VARCHAR AS prqual, NULL::SMALLINT[] AS prattrs WHERE false",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_class AS SELECT * REPLACE (NULL::VARCHAR[] AS reloptions), false AS relforcerowsecurity FROM pg_catalog.pg_class",
 		// DuckDB lists no pg_catalog schema, which psql's tab completion
 		// compares with.

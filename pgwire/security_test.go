@@ -51,15 +51,15 @@ func TestReadOnlyAttacks(t *testing.T) {
 		"create table x(a int)",
 		"create view v as select 1",
 		"create macro m(a) as a",
-		"insert into flows_data (proto) values ('x')",
-		"update flows_data set proto = 'x'",
-		"delete from flows_data",
+		"insert into flows (proto) values ('x')",
+		"update flows set proto = 'x'",
+		"delete from flows",
 		"drop view flows",
-		"alter table flows_data add column z int",
-		"copy flows_data to '" + out + "'",
+		"alter table flows add column z int",
+		"copy flows to '" + out + "'",
 		"copy (select 1) to '" + out + "'",
-		"copy flows_data from '" + csv + "'",
-		"copy flows_data from stdin",
+		"copy flows from '" + csv + "'",
+		"copy flows from stdin",
 		`copy "` + csv + `" to stdout`,
 		"select * from read_csv('" + csv + "')",
 		"select * from read_csv_auto('/etc/passwd')",
@@ -80,7 +80,7 @@ func TestReadOnlyAttacks(t *testing.T) {
 		"with x as (select * from read_text('/etc/passwd')) select * from x",
 		"select (select count(*) from glob('/*'))",
 		"select * from query('create table y(a int)')",
-		"select * from query_table('flows_data')",
+		"select * from query_table('flows')",
 		"select * from sniff_csv('" + csv + "')",
 		"attach '" + filepath.Join(dir, "x.db") + "' as x",
 		"detach flows",
@@ -214,7 +214,7 @@ func TestHardenedStore(t *testing.T) {
 		t.Errorf("read_csv: SQLSTATE %q", got)
 	}
 	out, err := runPSQL(t, addr, "tester", "", "-c", `\d flows`)
-	if err != nil || !strings.Contains(out, `View "main.flows"`) {
+	if err != nil || !strings.Contains(out, `Table "main.flows"`) {
 		t.Errorf(`\d flows: %v %s`, err, out)
 	}
 }

@@ -320,7 +320,7 @@ func TestConcurrentClients(t *testing.T) {
 					errs <- fmt.Errorf("catalog: %v", err)
 					return
 				}
-				if _, err := c.Exec(context.Background(), "insert into flows_data (proto) values ('x')"); pgCode(err) != "42501" {
+				if _, err := c.Exec(context.Background(), "insert into flows (proto) values ('x')"); pgCode(err) != "42501" {
 					errs <- fmt.Errorf("insert: %v", err)
 					return
 				}

@@ -49,7 +49,7 @@ func TestSuspendResume(t *testing.T) {
 	}
 
 	db2 := newTestDB(t)
-	if _, err := db2.Exec("DELETE FROM flows_data WHERE proto = 'udp'"); err != nil {
+	if _, err := db2.Exec("DELETE FROM flows WHERE proto = 'udp'"); err != nil {
 		t.Fatal(err)
 	}
 	srv.Resume(db2)

@@ -151,6 +151,11 @@ func (s *Store) createLayout(ctx context.Context) error {
 	if _, err := db.ExecContext(ctx, createTableSQL(flowsTable)); err != nil {
 		return fmt.Errorf("create %s: %w", flowsTable, err)
 	}
+	// Migration 0001 makes the first layout's catalog in every store; a
+	// store of the second layout has no use for it.
+	if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS tapdb_partitions"); err != nil {
+		return fmt.Errorf("drop the first layout's catalog: %w", err)
+	}
 	return nil
 }
 
