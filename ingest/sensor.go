@@ -32,13 +32,16 @@ type Stats struct {
 	Flow         flow.Stats
 }
 
-// ReadFiles reads the capture files in order ("-" is standard input) into one
-// flow table and passes every flow record to emit (which must copy what it
-// keeps). Every file is opened and checked first: a file that is not a
-// capture, or whose link type tapdb cannot decode, is refused before any
-// record is emitted. A file damaged part-way is read up to the damage; the
-// remaining files are still read, the flows are flushed, and the error names
-// the file, packet and offset.
+// ReadFiles reads the capture files in order ("-" is standard input) and
+// passes every flow record to emit (which must copy what it keeps). Each file
+// is read with fresh flow state, as Argus 3.0.8 reads each file of
+// `argus -r a -r b`: its flows are flushed at its end, its clock and flow
+// numbers (Record.Seq) start again, and no flow spans two files, so files may
+// be given in any time order. Every file is opened and checked first: a file
+// that is not a capture, or whose link type tapdb cannot decode, is refused
+// before any record is emitted. A file damaged part-way is read up to the
+// damage and its flows flushed; the remaining files are still read, and the
+// error names the file, packet and offset.
 func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*schema.Record) error) (Stats, error) {
 	log := opts.Logger
 	if log == nil {
@@ -48,7 +51,16 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 	table := flow.NewTable(opts.Flow, emit)
 	dec := decode.NewDecoder()
 	var pkt decode.Packet
-	fopts := capture.FilesOptions{Supported: decode.Supported, Progress: opts.Progress, Logger: log}
+	// Each file is read with fresh flow state, as Argus reads each -r file:
+	// the flows are flushed at its end, so a later file may hold older
+	// packets (flow.Table.Flush).
+	flush := func(string) error {
+		if err := table.Flush(); err != nil {
+			return fmt.Errorf("flush flows: %w", err)
+		}
+		return nil
+	}
+	fopts := capture.FilesOptions{Supported: decode.Supported, Progress: opts.Progress, Logger: log, FileDone: flush}
 	rd, err := capture.ReadFrames(ctx, paths, fopts, func(_ string, frame *capture.Frame) error {
 		st.Packets++
 		st.Bytes += int64(frame.WireLen)
@@ -62,13 +74,10 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 		return table.Add(&pkt)
 	})
 	st.Files = rd.Files
+	st.Flow = table.Stats()
 	if err != nil {
 		return st, err
 	}
-	if err := table.Flush(); err != nil {
-		return st, fmt.Errorf("flush flows: %w", err)
-	}
-	st.Flow = table.Stats()
 	if st.DecodeErrors > 0 {
 		log.Warn("frames could not be decoded", "count", st.DecodeErrors)
 	}

@@ -19,6 +19,10 @@ type FilesOptions struct {
 	Progress func(Progress)
 	// Logger receives one line per damaged file; nil discards.
 	Logger *slog.Logger
+	// FileDone, if set, is called after each file's last frame (also after
+	// a damaged file's last whole frame), with the file's path. Its error
+	// stops the loop.
+	FileDone func(path string) error
 }
 
 // Progress reports how far ReadFrames got.
@@ -105,6 +109,11 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 				if opts.Progress != nil && rd.Frames%ProgressEvery == 0 {
 					opts.Progress(Progress{File: path, Offset: frame.Offset, Packets: rd.Frames})
 				}
+			}
+		}
+		if opts.FileDone != nil {
+			if err := opts.FileDone(path); err != nil {
+				return rd, fmt.Errorf("%s: after its last packet: %w", path, err)
 			}
 		}
 		if opts.Progress != nil {

@@ -73,6 +73,28 @@
 // Stop and the new SYN's time as its last time. Flush emits every live flow
 // at the end of input, in record start order.
 //
+// # Time going backwards
+//
+// The timers run on the table's clock, the latest packet time seen since
+// the last Flush; it never goes back. A packet older than the clock (out of
+// order in its capture) is accounted on its flow with its own time and moves
+// no timer: it neither emits nor removes anything. A record's stime and
+// ltime are always times of packets in it: stime the earliest packet of the
+// side it is taken from (below), ltime the latest packet of the record.
+// Argus 3.0.8 runs its timers the same way (emp.: after a jump back of an
+// hour, packets dated 6 s past a record's start neither ended it nor any
+// other) and also keeps the latest time as ltime, but its stime is not
+// always the earliest: a record that got an older packet after its first
+// printed the first one's time (106 for packets at 106, 103, 107), once
+// neither the first's nor the earliest's (407 for 4001, 401, 407).
+// testdata/argus/DIFFERENCES.md lists this.
+//
+// Flush empties the table and starts the clock and the flow numbers again;
+// ingest.ReadFiles flushes at the end of every capture file, as Argus reads
+// each file of `argus -r a -r b` with fresh state (emp.: the same file
+// given twice gave every record twice, seq from 1 each time). So captures
+// may be given in any time order, and no flow spans two files.
+//
 // Timers cost no scan of the table: records waiting for their status tick sit
 // in a FIFO ordered by start time, emitted flows wait for their timeout in a
 // binary heap, and every flow is on a least-recently-used list that gives
@@ -80,12 +102,15 @@
 //
 // # Columns
 //
+// Seq numbers flows, not records, from 1 in the order they were created
+// (per Flush): every record of a flow carries its flow's number, as Argus's
+// (emp.: a TCP connection's Start and Status records both had seq 1).
 // Fields follow ra's printing (ARGUS-NOTES 2). Proto is the /etc/protocols
 // name (ipnip for 4). IPv4 ICMP Sport is type | code<<8 and Dport the echo
 // id or error detail, stored so that ra's byte-swapped hex printing matches;
-// ICMPv6 Sport/Dport are type and code. Stime is the source's first packet
-// in the record when the source sent any (ra's choice), else the
-// destination's; Ltime the last packet. Flgs is trimmed of trailing blanks:
+// ICMPv6 Sport/Dport are type and code. Stime is the source's earliest
+// packet in the record when the source sent any (ra's choice), else the
+// destination's; Ltime the latest packet. Flgs is trimmed of trailing blanks:
 // position 2 is the encapsulation letter ('*' for more than one, cooked
 // captures included) or 'M' when a second MAC pair was seen (tapdb always
 // records MACs, like argus -m); 3 the ICMP mapping; 4 retransmissions and

@@ -5,7 +5,7 @@ import "tapdb/ingest/decode"
 // sideRec is what one direction contributed to the current record; it is
 // zeroed when the record is emitted.
 type sideRec struct {
-	first            int64 // time of the side's first packet in the record
+	first            int64 // time of the side's earliest packet in the record
 	pkts, bytes, app int64
 	retrans          int64
 	outOfOrder       bool
@@ -55,6 +55,7 @@ type tcpFlow struct {
 type flow struct {
 	key      flowKey
 	gen      uint32
+	seq      int64 // the flow's number, Record.Seq of each of its records
 	live     bool
 	class    uint8 // timeout class of the key (see timeoutClass)
 	expireAt int64 // scheduled idle removal, valid while !pending
@@ -229,13 +230,19 @@ func classOf(k *flowKey) uint8 {
 }
 
 // account adds p to the flow's current record. src says which side sent it;
-// l4 is false for later fragments, which carry no transport header.
+// now is the table's clock (the latest packet time seen), which runs the
+// status timer; the record's times are p's own. l4 is false for later
+// fragments, which carry no transport header.
 func (f *flow) account(p *decode.Packet, src bool, now int64, l4 bool) {
+	at := p.TimeNanos
 	if !f.pending {
 		f.pending = true
 		f.recStart = now
+		f.recLast = at
 	}
-	f.recLast = now
+	// A packet older than the record's latest (out of order in its file)
+	// leaves the last time alone: it is the latest packet's, as Argus's.
+	f.recLast = max(f.recLast, at)
 	f.lastSeen = now
 	f.encaps |= p.Encaps
 	f.ipOpts |= p.IPOptions
@@ -247,8 +254,8 @@ func (f *flow) account(p *decode.Packet, src bool, now int64, l4 bool) {
 	if !src {
 		sr, sf = &f.d, &f.df
 	}
-	if sr.pkts == 0 {
-		sr.first = now
+	if sr.pkts == 0 || at < sr.first {
+		sr.first = at
 	}
 	sr.pkts++
 	sr.bytes += int64(p.WireLen)

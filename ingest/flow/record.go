@@ -42,8 +42,9 @@ func macText(m []byte) string {
 func (t *Table) fill(f *flow) {
 	r := &t.rec
 	*r = schema.Record{}
-	t.seq++
-	r.Seq = t.seq
+	// Argus numbers flows, not records: every record of a flow carries
+	// the number the flow got when it was created (emp.).
+	r.Seq = f.seq
 	r.Trans = 1
 	r.Srcid = t.cfg.Srcid
 	// ra's stime is the source's first packet when the source sent any,

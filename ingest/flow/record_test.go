@@ -2,6 +2,7 @@ package flow
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -169,16 +170,63 @@ func TestStatusTick(t *testing.T) {
 	}
 }
 
-// TestClockNeverGoesBack checks that an out-of-order timestamp is counted at
-// the table's clock, so record times stay ordered.
-func TestClockNeverGoesBack(t *testing.T) {
-	ps := []decode.Packet{
-		udpP(t, 10, "192.0.2.1", 1, "192.0.2.2", 2, 10),
-		udpP(t, 9, "192.0.2.1", 1, "192.0.2.2", 2, 10),
+// TestOutOfOrderPackets checks packets older than the table's clock (out of
+// order in their capture): each record's stime and ltime are the earliest and
+// latest times of packets really in it, while the status and idle timers run
+// on the clock, the latest time seen, and never go back. The scenarios were
+// run through argus 3.0.8.2 (pcaps written for the purpose, argus -X -r);
+// its stime, ltime and counts are in the comments where tapdb differs.
+func TestOutOfOrderPackets(t *testing.T) {
+	x := func(sec float64) decode.Packet { return udpP(t, sec, "10.0.0.1", 1000, "10.0.0.2", 2000, 10) }
+	xr := func(sec float64) decode.Packet { return udpP(t, sec, "10.0.0.2", 2000, "10.0.0.1", 1000, 10) }
+	y := func(sec float64) decode.Packet { return udpP(t, sec, "10.0.0.1", 1001, "10.0.0.3", 3000, 10) }
+	z := func(sec float64) decode.Packet { return udpP(t, sec, "10.0.0.3", 1002, "10.0.0.2", 4000, 10) }
+	type rec struct {
+		stime, ltime float64
+		sport        int32
+		spkts, dpkts int64
 	}
-	r := run(t, Config{}, ps)[0]
-	if !r.Ltime.Equal(r.Stime) || r.Spkts != 2 {
-		t.Errorf("stime %v ltime %v spkts %d", r.Stime, r.Ltime, r.Spkts)
+	tests := []struct {
+		name string
+		pkts []decode.Packet
+		want []rec
+	}{
+		{"late packet inside a record", // argus: the same
+			[]decode.Packet{x(100), x(101), x(100.5), x(102)},
+			[]rec{{100, 102, 1000, 4, 0}}},
+		{"another flow 50 s back", // argus: the same
+			[]decode.Packet{x(100), y(50), x(101), y(51)},
+			[]rec{{100, 101, 1000, 2, 0}, {50, 51, 1001, 2, 0}}},
+		{"new flow older than the clock", // argus: the same
+			[]decode.Packet{x(100), z(95), x(101), z(96)},
+			[]rec{{100, 101, 1000, 2, 0}, {95, 96, 1002, 2, 0}}},
+		{"reply older than the request", // argus: the same
+			[]decode.Packet{x(100), xr(99), x(101)},
+			[]rec{{100, 101, 1000, 2, 1}}},
+		{"late packet after a status tick", // argus: stime 106 (the record's first packet)
+			[]decode.Packet{x(100), x(106), x(103), x(107)},
+			[]rec{{100, 100, 1000, 1, 0}, {103, 107, 1000, 3, 0}}},
+		{"an hour back and forward again", // argus: stime 4000
+			[]decode.Packet{x(4000), x(4001), x(400), x(401), x(4002)},
+			[]rec{{400, 4002, 1000, 5, 0}}},
+		{"old packets move no timer", // argus: X stime 4000, Y stime 407
+			[]decode.Packet{x(4000), y(4001), x(400), y(401), x(406), y(407), x(4003), x(4010)},
+			[]rec{{400, 4003, 1000, 4, 0}, {401, 4001, 1001, 3, 0}, {4010, 4010, 1000, 1, 0}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := run(t, Config{}, tc.pkts)
+			var got []rec
+			for _, r := range recs {
+				got = append(got, rec{
+					float64(r.Stime.UnixNano()-base) / 1e9, float64(r.Ltime.UnixNano()-base) / 1e9,
+					r.Sport, r.Spkts, r.Dpkts,
+				})
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("records (stime ltime sport spkts dpkts):\n got %v\nwant %v", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -196,8 +244,11 @@ func TestEmitError(t *testing.T) {
 	}
 }
 
-// TestSeqIncrements checks Record.Seq, Trans and the per-flow Cause.
-func TestSeqIncrements(t *testing.T) {
+// TestSeqNumbersFlows checks Record.Seq, Trans and the per-flow Cause: as
+// in Argus, seq numbers flows in the order they were created, and every
+// record of a flow carries its flow's number (emp.: a TCP flow's Start and
+// Status records both had seq 1).
+func TestSeqNumbersFlows(t *testing.T) {
 	var ps []decode.Packet
 	for i := 0; i < 3; i++ {
 		ps = append(ps, udpP(t, float64(i)*5, "192.0.2.1", 1, "192.0.2.2", 2, 10))
@@ -208,8 +259,9 @@ func TestSeqIncrements(t *testing.T) {
 	if len(recs) != len(wantCause) {
 		t.Fatalf("got %d records", len(recs))
 	}
+	wantSeq := []int64{1, 1, 1, 2}
 	for i, r := range recs {
-		if r.Seq != int64(i+1) || r.Trans != 1 || r.Cause != wantCause[i] {
+		if r.Seq != wantSeq[i] || r.Trans != 1 || r.Cause != wantCause[i] {
 			t.Errorf("record %d: seq %d trans %d cause %s", i, r.Seq, r.Trans, r.Cause)
 		}
 	}

@@ -47,8 +47,8 @@ type Table struct {
 	fragQ  fragExpiry
 	dns    map[flowKey]dnsRef
 
-	now   int64
-	seq   int64
+	now   int64 // the clock: the latest packet time seen since the last Flush
+	seq   int64 // the last flow's number (Record.Seq)
 	stats Stats
 }
 
@@ -76,10 +76,12 @@ func (t *Table) Stats() Stats {
 	return s
 }
 
-// Add accounts one packet. Time advances to the packet's timestamp (a packet
-// older than the table's clock counts at the clock): records whose status
-// interval elapsed are emitted before p is accounted, and flows idle past
-// their timeout are removed after it, as Argus does. So p continues its own
+// Add accounts one packet. The table's clock advances to the packet's
+// timestamp and never goes back: a packet older than the clock (out of order
+// in its capture) is counted with its own time in its record's stime and
+// ltime but moves no timer. Records whose status interval elapsed on the
+// clock are emitted before p is accounted, and flows idle past their timeout
+// are removed after it, as Argus does. So p continues its own
 // flow however long the flow was idle, but any packet after a flow's timeout
 // removes it (emp.: a lone UDP flow resumed after 1700 s as a Status record;
 // with other traffic in the gap it restarted as a new flow). Add returns
@@ -121,7 +123,7 @@ func (t *Table) addPacket(p *decode.Packet, now int64) error {
 		t.stats.Reused++
 		f := &t.flows[idx]
 		if f.pending {
-			f.recLast = now
+			f.recLast = max(f.recLast, p.TimeNanos)
 		}
 		f.stop = true
 		if err := t.end(idx); err != nil {
@@ -279,7 +281,7 @@ func (t *Table) mapICMP(p *decode.Packet) {
 	f.inode, f.hasInode = p.Src, true
 	if f.pending {
 		// The error extends the record's last time (emp.).
-		f.recLast = max(f.recLast, t.now)
+		f.recLast = max(f.recLast, p.TimeNanos)
 	}
 }
 
@@ -296,7 +298,9 @@ func (t *Table) Tick(nowNanos int64) error {
 }
 
 // Flush emits every live flow's pending record, in record start order, and
-// empties the table.
+// empties the table. The clock and the flow numbering (Record.Seq) start
+// again, so the table can take a capture whose packets are older than the
+// last one's: Argus reads each capture file of a run with fresh state.
 func (t *Table) Flush() error {
 	for {
 		e, ok := t.status.peek()
@@ -320,6 +324,7 @@ func (t *Table) Flush() error {
 		t.fragQ.pop()
 	}
 	t.idle = t.idle[:0]
+	t.now, t.seq = 0, 0
 	return nil
 }
 
@@ -405,7 +410,8 @@ func (t *Table) create(k *flowKey, p *decode.Packet) (int32, error) {
 	}
 	f := &t.flows[idx]
 	gen := f.gen + 1
-	*f = flow{key: *k, gen: gen, live: true, prev: -1, next: -1}
+	t.seq++
+	*f = flow{key: *k, gen: gen, live: true, prev: -1, next: -1, seq: t.seq}
 	f.orient(p)
 	t.index[*k] = idx
 	t.lruAppend(idx, f)
@@ -454,7 +460,7 @@ func (t *Table) release(idx int32) {
 func (t *Table) send() error {
 	t.stats.Records++
 	if err := t.emit(&t.rec); err != nil {
-		return fmt.Errorf("flow: emitting record %d: %w", t.rec.Seq, err)
+		return fmt.Errorf("flow: emitting a record of flow %d: %w", t.rec.Seq, err)
 	}
 	return nil
 }
