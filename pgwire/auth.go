@@ -16,31 +16,72 @@ import (
 const mechSCRAM = "SCRAM-SHA-256"
 
 // authenticate runs the authentication exchange for user and sends
-// AuthenticationOk on success. A failure is logged, delayed by
+// AuthenticationOk on success. An attempt for an address or user with
+// recent failures first waits out the failed-login backoff
+// (loginThrottle), or is refused when that wait would outlast deadline. A
+// failure is logged with the client's address (for fail2ban), delayed by
 // Config.AuthFailDelay and returned as a FATAL pgError for the caller to
 // send.
-func (s *Server) authenticate(ctx context.Context, be *pgproto3.Backend, conn net.Conn, user string, log *slog.Logger) error {
+func (s *Server) authenticate(ctx context.Context, be *pgproto3.Backend, conn net.Conn, user string, deadline time.Time, log *slog.Logger) error {
 	if s.cfg.Trust && isLoopback(conn.RemoteAddr()) {
 		be.Send(&pgproto3.AuthenticationOk{})
 		return nil
 	}
+	addr := hostOf(conn.RemoteAddr())
+	now := time.Now()
+	if start := s.throttle.reserve(addr, user, now, deadline); start.After(deadline) {
+		log.Warn("login refused: too many failed logins", "addr", addr, "user", user, "retry_in", start.Sub(now).Round(time.Second).String())
+		return newFatal(codeInvalidAuthorization, "too many failed login attempts for user %q or from host %q: try again later", user, addr)
+	} else if start.After(now) {
+		log.Info("login throttled after failed logins", "addr", addr, "user", user, "wait", start.Sub(now).String())
+		if err := sleepCtx(ctx, start.Sub(now)); err != nil {
+			return err
+		}
+	}
 	err := s.scramExchange(be, user)
 	if err == nil {
+		s.throttle.succeeded(addr, user)
 		be.Send(&pgproto3.AuthenticationOk{})
 		return nil
 	}
-	log.Warn("authentication failed", "user", user, "err", err)
-	t := time.NewTimer(s.cfg.AuthFailDelay)
+	var pe *pgError
+	if !errors.As(err, &pe) {
+		// The client went away or stalled: not a guess.
+		log.Info("authentication not completed", "addr", addr, "user", user, "err", err)
+		return err
+	}
+	if pe.Code == codeInvalidPassword {
+		n := s.throttle.failed(addr, user, time.Now())
+		log.Warn("authentication failed", "addr", addr, "user", user, "failures", n, "err", err)
+	} else {
+		log.Warn("authentication failed", "addr", addr, "user", user, "err", err)
+	}
+	_ = sleepCtx(ctx, s.cfg.AuthFailDelay)
+	return pe
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return nil
 	case <-ctx.Done():
+		return context.Cause(ctx)
 	}
-	var pe *pgError
-	if errors.As(err, &pe) {
-		return pe
+}
+
+// hostOf is the client's address without the port (the whole address for
+// a Unix socket).
+func hostOf(addr net.Addr) string {
+	if ip, ok := addrIP(addr); ok {
+		return ip.String()
 	}
-	return newFatal(codeInvalidPassword, "password authentication failed for user %q", user)
+	return addr.String()
 }
 
 // scramExchange runs SCRAM-SHA-256 (RFC 7677) as PostgreSQL frames it.

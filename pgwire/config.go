@@ -40,8 +40,14 @@ type Config struct {
 	// Others are refused with SQLSTATE 28000 and logged.
 	AllowCIDRs []netip.Prefix
 	// MaxConns limits concurrent sessions (default 64); past it clients get
-	// SQLSTATE 53300.
+	// SQLSTATE 53300. A slot is taken once the client has authenticated,
+	// so clients that never finish logging in cannot hold one.
 	MaxConns int
+	// MaxStartups bounds the connections that have not finished
+	// authenticating (default 64). Past it the oldest of them is closed
+	// to make room, so that clients which connect and stall cannot keep a
+	// real user, who logs in within milliseconds, out.
+	MaxStartups int
 	// QueryTimeout cancels a statement running longer (0: no limit).
 	QueryTimeout time.Duration
 	// IdleTimeout closes a session waiting for a client message longer
@@ -55,14 +61,27 @@ type Config struct {
 	// Query execution itself is bounded by DuckDB's memory_limit, which
 	// holds for all sessions together.
 	ConnMemoryLimit int64
-	// StartupTimeout bounds the handshake and authentication (default 30s).
+	// StartupTimeout bounds the handshake and authentication, as
+	// PostgreSQL's authentication_timeout does (default 30s): a client
+	// that has not logged in by then is disconnected.
 	StartupTimeout time.Duration
 	// AuthFailDelay is waited before answering a failed login (default 1s,
-	// negative for none).
+	// negative for none). It is also the first step of the backoff that
+	// throttles failed logins by client address and by user name, across
+	// connections: after n failures the next attempt waits
+	// AuthFailDelay·2^(n-1), at most AuthFailMaxDelay.
 	AuthFailDelay time.Duration
+	// AuthFailMaxDelay caps the failed-login backoff (default 30s).
+	AuthFailMaxDelay time.Duration
+	// ClientCheckInterval is how often a running query checks that its
+	// client is still connected; a query whose client went away is
+	// interrupted (default 1s, negative: never), as PostgreSQL's
+	// client_connection_check_interval does.
+	ClientCheckInterval time.Duration
 	// ServerVersion is reported as server_version (default "15.0 (tapdb)").
 	ServerVersion string
 	// TLS is the server certificate configuration; nil disables TLS.
+	// Server.SetTLS replaces it (and TLSMode) while serving.
 	TLS *tls.Config
 	// TLSMode says whether TLS is offered or required (ignored without TLS,
 	// except that TLSRequired with a nil TLS refuses every client).
@@ -80,6 +99,15 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.ConnMemoryLimit == 0 {
 		d.ConnMemoryLimit = DefaultConnMemoryLimit
+	}
+	if d.MaxStartups <= 0 {
+		d.MaxStartups = 64
+	}
+	if d.AuthFailMaxDelay <= 0 {
+		d.AuthFailMaxDelay = 30 * time.Second
+	}
+	if d.ClientCheckInterval == 0 {
+		d.ClientCheckInterval = time.Second
 	}
 	if d.StartupTimeout <= 0 {
 		d.StartupTimeout = 30 * time.Second

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"crypto/tls"
 	"database/sql"
 	"encoding/binary"
 	"errors"
@@ -29,12 +30,18 @@ type Server struct {
 	allow    atomic.Pointer[[]netip.Prefix] // Config.AllowCIDRs, replaceable by SetAllowList
 	accepted atomic.Int64                   // connections the allow-list let in
 	refused  atomic.Int64                   // connections it refused
+	evicted  atomic.Int64                   // unauthenticated connections closed to make room
+	timedOut atomic.Int64                   // connections that did not log in in time
+	gone     atomic.Int64                   // queries interrupted because their client left
+	tls      atomic.Pointer[tlsState]       // Config.TLS and TLSMode, replaceable by SetTLS
+	throttle *loginThrottle
 
 	mu        sync.Mutex
 	closed    bool
 	suspended string                // why new sessions are refused; "" while serving
 	dbConns   int                   // sessions holding a connection of db
 	active    int                   // sessions holding a connection slot
+	startups  map[net.Conn]*startup // connections not yet authenticated
 	sessions  map[uint32]*session   // by BackendKeyData process id
 	conns     map[net.Conn]struct{} // every open client connection
 	lns       map[net.Listener]struct{}
@@ -63,24 +70,93 @@ func New(cfg Config, db *sql.DB) (*Server, error) {
 		conns:    make(map[net.Conn]struct{}),
 		lns:      make(map[net.Listener]struct{}),
 		stops:    make(map[*context.CancelCauseFunc]struct{}),
+		startups: make(map[net.Conn]*startup),
+		throttle: newLoginThrottle(c.AuthFailDelay, c.AuthFailMaxDelay),
 	}
 	s.SetAllowList(c.AllowCIDRs)
+	s.tls.Store(&tlsState{cfg: c.TLS, mode: c.TLSMode})
 	return s, nil
 }
 
 // Stats are the server's connection counts.
 type Stats struct {
 	Open     int   // client connections open now
+	Startups int   // of which not yet authenticated
+	Sessions int   // of which logged in
 	Accepted int64 // connections the allow-list let in, since New
 	Refused  int64 // connections the allow-list refused, since New
+	// Evicted counts unauthenticated connections closed to make room for
+	// new ones (Config.MaxStartups), TimedOut those closed after
+	// Config.StartupTimeout, since New.
+	Evicted, TimedOut int64
+	// ClientGone counts queries interrupted because their client
+	// disconnected, since New.
+	ClientGone int64
 }
 
 // Stats returns the connection counts.
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
-	open := len(s.conns)
+	st := Stats{Open: len(s.conns), Startups: len(s.startups), Sessions: s.active}
 	s.mu.Unlock()
-	return Stats{Open: open, Accepted: s.accepted.Load(), Refused: s.refused.Load()}
+	st.Accepted, st.Refused = s.accepted.Load(), s.refused.Load()
+	st.Evicted, st.TimedOut, st.ClientGone = s.evicted.Load(), s.timedOut.Load(), s.gone.Load()
+	return st
+}
+
+// tlsState is the TLS configuration new connections get.
+type tlsState struct {
+	cfg  *tls.Config
+	mode TLSMode
+}
+
+// SetTLS replaces Config.TLS and Config.TLSMode for connections that start
+// from now on (open sessions keep theirs): how a renewed certificate is
+// taken up without a restart.
+func (s *Server) SetTLS(cfg *tls.Config, mode TLSMode) error {
+	if mode == TLSOptional && cfg == nil {
+		return errors.New("pgwire: TLS offered but no certificate configured")
+	}
+	s.tls.Store(&tlsState{cfg: cfg, mode: mode})
+	return nil
+}
+
+// startup is a connection that has not finished authenticating.
+type startup struct {
+	since time.Time
+	stop  context.CancelFunc
+}
+
+// enterStartup counts nc among the connections not yet authenticated,
+// closing the oldest of them if there are Config.MaxStartups already. The
+// returned context ends when nc is evicted; leave (idempotent) stops
+// counting it.
+func (s *Server) enterStartup(ctx context.Context, nc net.Conn, log *slog.Logger) (context.Context, func()) {
+	sctx, stop := context.WithCancel(ctx)
+	s.mu.Lock()
+	for len(s.startups) >= s.cfg.MaxStartups {
+		var oldest net.Conn
+		var since time.Time
+		for c, st := range s.startups {
+			if oldest == nil || st.since.Before(since) {
+				oldest, since = c, st.since
+			}
+		}
+		s.startups[oldest].stop()
+		delete(s.startups, oldest)
+		oldest.Close()
+		s.evicted.Add(1)
+		log.Warn("closed the oldest connection still authenticating to make room", "closed", oldest.RemoteAddr().String(),
+			"waited", time.Since(since).Round(time.Millisecond).String(), "max_startups", s.cfg.MaxStartups)
+	}
+	s.startups[nc] = &startup{since: time.Now(), stop: stop}
+	s.mu.Unlock()
+	return sctx, func() {
+		s.mu.Lock()
+		delete(s.startups, nc)
+		s.mu.Unlock()
+		stop()
+	}
 }
 
 // Serve accepts connections on ln until ctx is done, ln fails or Close is

@@ -23,6 +23,7 @@ var (
 	errCancelRequest = errors.New("cancel request")
 	errTimeout       = errors.New("statement timeout")
 	errShutdown      = errors.New("server shutting down")
+	errClientGone    = errors.New("client disconnected")
 )
 
 // Transaction states as ReadyForQuery reports them.
@@ -82,6 +83,10 @@ type session struct {
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // of the running query, nil if none
+	// query counts the statements run; watch is the timer of the running
+	// one's next client check (watchClient).
+	query uint64
+	watch *time.Timer
 }
 
 func newSession(srv *Server, conn net.Conn, be *pgproto3.Backend, params map[string]string, log *slog.Logger) *session {
@@ -126,16 +131,47 @@ func (ss *session) queryContext(ctx context.Context) (context.Context, func()) {
 	}
 	ss.mu.Lock()
 	ss.cancel = cancel
+	ss.query++
 	ss.mu.Unlock()
+	if d := ss.srv.cfg.ClientCheckInterval; d > 0 {
+		ss.watchClient(ss.query, cancel, d)
+	}
 	return qctx, func() {
 		if stopTimer != nil {
 			stopTimer()
 		}
 		ss.mu.Lock()
 		ss.cancel = nil
+		ss.query++
+		if ss.watch != nil {
+			ss.watch.Stop()
+			ss.watch = nil
+		}
 		ss.mu.Unlock()
 		cancel(nil)
 	}
+}
+
+// watchClient checks every d, while statement number query runs, that the
+// client is still connected, and cancels the statement when it is not: a
+// client that disconnects during a long query does not leave it running
+// until the query timeout. (Sending results notices a closed connection
+// too, but a query computing before its first row sends nothing.)
+func (ss *session) watchClient(query uint64, cancel context.CancelCauseFunc, d time.Duration) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.query != query {
+		return // finished
+	}
+	ss.watch = time.AfterFunc(d, func() {
+		if clientConnected(ss.conn) {
+			ss.watchClient(query, cancel, d)
+			return
+		}
+		ss.srv.gone.Add(1)
+		ss.log.Warn("client disconnected during a query: interrupting it", "pid", ss.pid)
+		cancel(errClientGone)
+	})
 }
 
 // settle reads the rest of the streaming result, if any, into memory:
@@ -253,7 +289,12 @@ func (ss *session) dispatch(ctx context.Context, msg pgproto3.FrontendMessage) e
 	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
 		return nil // not in COPY FROM: ignored, as PostgreSQL does
 	case *pgproto3.FunctionCall:
-		return ss.sendError(newError(codeFeatureNotSupported, "function call protocol is not supported"))
+		// A function call is a cycle of its own, like a simple query:
+		// its answer ends with ReadyForQuery.
+		if err := ss.sendError(newError(codeFeatureNotSupported, "function call protocol is not supported")); err != nil {
+			return err
+		}
+		return ss.readyForQuery()
 	default:
 		sendFatal(ss.be, newFatal(codeProtocolViolation, "unexpected message %T", msg))
 		return fmt.Errorf("unexpected message %T", msg)

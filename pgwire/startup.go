@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"time"
 
@@ -17,14 +18,28 @@ import (
 )
 
 // handle runs one client connection from its first byte to its close.
+// Until it has authenticated, the connection is bounded in time
+// (Config.StartupTimeout) and counted apart (Config.MaxStartups); it
+// takes one of the Config.MaxConns session slots only once logged in.
 func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	remote := nc.RemoteAddr()
 	log := s.log.With("remote", remote.String())
-	nc.SetDeadline(time.Now().Add(s.cfg.StartupTimeout))
+	sctx, leave := s.enterStartup(ctx, nc, log)
+	defer leave()
+	deadline := time.Now().Add(s.cfg.StartupTimeout)
+	nc.SetDeadline(deadline)
+	timedOut := func(err error) bool {
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return false
+		}
+		s.timedOut.Add(1)
+		log.Warn("closed a connection that did not log in in time", "addr", hostOf(remote), "timeout", s.cfg.StartupTimeout.String())
+		return true
+	}
 
-	conn, be, startup, err := s.startup(nc)
+	conn, be, startup, ts, err := s.startup(sctx, nc)
 	if err != nil {
-		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errHandled) {
+		if !timedOut(err) && sctx.Err() == nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errHandled) {
 			log.Info("startup failed", "err", err)
 		}
 		return
@@ -33,9 +48,9 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 		return // cancel request, served
 	}
 	_, isTLS := conn.(*tls.Conn)
-	if s.cfg.TLSMode == TLSRequired && !isTLS {
+	if ts.mode == TLSRequired && !isTLS {
 		sendFatal(be, newFatal(codeInvalidAuthorization, "TLS is required: connect with sslmode=require"))
-		log.Warn("plain connection refused: TLS required")
+		log.Warn("plain connection refused: TLS required", "addr", hostOf(remote))
 		return
 	}
 
@@ -44,20 +59,22 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 		sendFatal(be, newFatal(codeInvalidAuthorization, "no PostgreSQL user name specified in startup packet"))
 		return
 	}
+	if err := s.authenticate(sctx, be, conn, user, deadline, log); err != nil {
+		var pe *pgError
+		if errors.As(err, &pe) {
+			sendFatal(be, pe)
+		} else {
+			timedOut(err)
+		}
+		return
+	}
+	leave()
 	if !s.acquire() {
 		sendFatal(be, newFatal(codeTooManyConnections, "sorry, too many clients already"))
 		log.Warn("connection refused: too many clients", "max", s.cfg.MaxConns)
 		return
 	}
 	defer s.release()
-
-	if err := s.authenticate(ctx, be, conn, user, log); err != nil {
-		var pe *pgError
-		if errors.As(err, &pe) {
-			sendFatal(be, pe)
-		}
-		return
-	}
 	conn.SetDeadline(time.Time{})
 
 	sqlConn, perr := s.openDB(ctx)
@@ -98,43 +115,44 @@ var errHandled = errors.New("handled")
 // startup reads startup packets until a StartupMessage, serving SSLRequest,
 // GSSENCRequest and CancelRequest on the way. It returns a nil message
 // after a cancel request.
-func (s *Server) startup(nc net.Conn) (net.Conn, *pgproto3.Backend, *pgproto3.StartupMessage, error) {
+func (s *Server) startup(ctx context.Context, nc net.Conn) (net.Conn, *pgproto3.Backend, *pgproto3.StartupMessage, *tlsState, error) {
+	ts := s.tls.Load()
 	conn := nc
 	be := pgproto3.NewBackend(conn, conn)
 	tlsDone := false
 	for range 4 {
 		msg, err := be.ReceiveStartupMessage()
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("read startup message: %w", err)
+			return nil, nil, nil, nil, fmt.Errorf("read startup message: %w", err)
 		}
 		switch m := msg.(type) {
 		case *pgproto3.SSLRequest:
 			if tlsDone {
-				return nil, nil, nil, errors.New("second SSLRequest")
+				return nil, nil, nil, nil, errors.New("second SSLRequest")
 			}
-			if s.cfg.TLS == nil || s.cfg.TLSMode == TLSOff {
+			if ts.cfg == nil || ts.mode == TLSOff {
 				if _, err := conn.Write([]byte{'N'}); err != nil {
-					return nil, nil, nil, fmt.Errorf("answer SSLRequest: %w", err)
+					return nil, nil, nil, nil, fmt.Errorf("answer SSLRequest: %w", err)
 				}
 				continue
 			}
 			if _, err := conn.Write([]byte{'S'}); err != nil {
-				return nil, nil, nil, fmt.Errorf("answer SSLRequest: %w", err)
+				return nil, nil, nil, nil, fmt.Errorf("answer SSLRequest: %w", err)
 			}
-			tc := tls.Server(conn, s.cfg.TLS)
-			if err := tc.Handshake(); err != nil {
-				return nil, nil, nil, fmt.Errorf("TLS handshake: %w", err)
+			tc := tls.Server(conn, ts.cfg)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				return nil, nil, nil, nil, fmt.Errorf("TLS handshake: %w", err)
 			}
 			conn = tc
 			be = pgproto3.NewBackend(conn, conn)
 			tlsDone = true
 		case *pgproto3.GSSEncRequest:
 			if _, err := conn.Write([]byte{'N'}); err != nil {
-				return nil, nil, nil, fmt.Errorf("answer GSSENCRequest: %w", err)
+				return nil, nil, nil, nil, fmt.Errorf("answer GSSENCRequest: %w", err)
 			}
 		case *pgproto3.CancelRequest:
 			s.cancel(m.ProcessID, m.SecretKey)
-			return conn, be, nil, nil
+			return conn, be, nil, ts, nil
 		case *pgproto3.StartupMessage:
 			be.SetMaxBodyLen(s.cfg.MaxMessageSize)
 			if m.ProtocolVersion != pgproto3.ProtocolVersion30 {
@@ -148,12 +166,12 @@ func (s *Server) startup(nc net.Conn) (net.Conn, *pgproto3.Backend, *pgproto3.St
 				}
 				be.Send(&pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: opts})
 			}
-			return conn, be, m, nil
+			return conn, be, m, ts, nil
 		default:
-			return nil, nil, nil, fmt.Errorf("unexpected startup message %T", msg)
+			return nil, nil, nil, nil, fmt.Errorf("unexpected startup message %T", msg)
 		}
 	}
-	return nil, nil, nil, errors.New("too many startup packets")
+	return nil, nil, nil, nil, errors.New("too many startup packets")
 }
 
 // sendFatal sends a FATAL error and flushes it; write errors are moot, the

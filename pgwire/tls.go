@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -15,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -41,6 +43,27 @@ func SelfSignedCert(dir string) (*tls.Config, error) {
 		return nil, fmt.Errorf("load certificate from %s: %w", dir, err)
 	}
 	return TLSConfig(cert), nil
+}
+
+// SelfSignedCertFile is the path of the certificate SelfSignedCert keeps
+// in dir: what clients give as sslrootcert to verify the server.
+func SelfSignedCertFile(dir string) string { return filepath.Join(dir, certFileName) }
+
+// CertFingerprint is the SHA-256 fingerprint of cert's leaf, as hex byte
+// pairs separated by colons (openssl x509 -fingerprint -sha256).
+func CertFingerprint(cert tls.Certificate) string {
+	if len(cert.Certificate) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(cert.Certificate[0])
+	var b strings.Builder
+	for i, c := range sum {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		fmt.Fprintf(&b, "%02X", c)
+	}
+	return b.String()
 }
 
 // TLSConfig is the server TLS configuration for a certificate.
