@@ -23,8 +23,9 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	cfg := flow.DefaultConfig()
 	status := fs.Float64("S", cfg.StatusInterval.Seconds(), "flow status interval in seconds (Argus -S)")
 	fs.IntVar(&cfg.MaxFlows, "max-flows", cfg.MaxFlows, "most flows held in memory; when full the oldest idle flows are written early")
-	host, _ := os.Hostname()
-	fs.StringVar(&cfg.Srcid, "e", host, "source id written to every record (Argus -e)")
+	// Argus writes srcid 0.0.0.0 unless -e (or ARGUS_MONITOR_ID) says
+	// otherwise, with or without Debian's /etc/argus.conf (emp.).
+	fs.StringVar(&cfg.Srcid, "e", "0.0.0.0", "source id written to every record (Argus -e; argus's default is 0.0.0.0)")
 	partition := periodFlag(fs)
 	batch := fs.Int("batch", 0, "records per committed batch (default 491520: four DuckDB row groups)")
 	memLimit := fs.String("memory-limit", "256MB", "DuckDB memory limit while ingesting (its buffer pool; written data is on disk)")

@@ -35,8 +35,12 @@
 // files, errors naming the file, packet number and offset, the context
 // looked at and progress reported every few thousand frames.
 //
-// A record whose original length is smaller than its captured length gets
-// WireLen = captured length (a frame cannot be shorter on the wire).
+// A record whose original length is smaller than its captured length, or
+// larger than MaxWireLen (libpcap's 262144, on every link type), has a
+// damaged header (one flipped byte there once added 4 GB to a flow): its
+// frame gets WireLen = captured length and BadWireLen, and ReadFrames logs
+// a warning with the file, packet number and offset (the first 10 per file)
+// and reports the file in FilesRead.Damage at its end, reading on.
 // Packet timestamps are converted to Unix nanoseconds. Simple Packet Blocks
 // carry no timestamp; they get the time of the previous packet (0 if none).
 package capture

@@ -87,6 +87,7 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 	for i, r := range readers {
 		path := paths[i]
 		rd.Files++
+		var lens badLens
 		for {
 			err := r.Next(&frame)
 			if err == io.EOF {
@@ -97,6 +98,9 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 				log.Error("capture damaged; keeping the frames before it", "err", err)
 				damage = append(damage, err)
 				break
+			}
+			if frame.BadWireLen {
+				lens.add(path, &frame, log)
 			}
 			rd.Frames++
 			if err := fn(path, &frame); err != nil {
@@ -111,6 +115,9 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 				}
 			}
 		}
+		if err := lens.err(); err != nil {
+			damage = append(damage, err)
+		}
 		if opts.FileDone != nil {
 			if err := opts.FileDone(path); err != nil {
 				return rd, fmt.Errorf("%s: after its last packet: %w", path, err)
@@ -121,4 +128,43 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 		}
 	}
 	return rd, nil
+}
+
+// warnBadLens is how many packets with a damaged original length are logged
+// one by one per file; the rest are counted in the file's damage error.
+const warnBadLens = 10
+
+// badLens collects a file's packets whose recorded original length is
+// damaged (Frame.BadWireLen): their captured bytes are counted, each of the
+// first few is logged, and the file is reported damaged at its end.
+type badLens struct {
+	first *FormatError
+	n     int
+}
+
+func (b *badLens) add(path string, f *Frame, log *slog.Logger) {
+	b.n++
+	if b.n > warnBadLens {
+		return
+	}
+	e := &FormatError{File: path, Packet: f.Number, Offset: f.Offset,
+		Msg: fmt.Sprintf("original length %d with %d bytes captured (at most %d): damaged record header; counting the captured bytes",
+			f.RecordedLen, len(f.Data), MaxWireLen)}
+	if b.first == nil {
+		b.first = e
+	}
+	log.Warn("capture damaged: impossible original length", "err", e)
+}
+
+// err is the file's damage error, nil if every length was sound.
+func (b *badLens) err() error {
+	switch b.n {
+	case 0:
+		return nil
+	case 1:
+		return b.first
+	}
+	e := *b.first
+	e.Msg += fmt.Sprintf(" (and %d more packets like it)", b.n-1)
+	return &e
 }

@@ -22,9 +22,34 @@ type Frame struct {
 	TimeNanos int64  // capture time, Unix nanoseconds
 	LinkType  uint32 // LINKTYPE_* of the interface the frame came from
 	Data      []byte // captured bytes (may be shorter than WireLen)
-	WireLen   int    // original length on the wire
-	Number    int    // 1-based packet number within the file
-	Offset    int64  // byte offset of the packet's record in the (decompressed) file
+	WireLen   int    // original length on the wire (see MaxWireLen)
+	// BadWireLen is set when the original length the file records is
+	// below the captured length or above MaxWireLen: the record header is
+	// damaged, and WireLen is the captured length. RecordedLen keeps the
+	// recorded value for the report.
+	BadWireLen  bool
+	RecordedLen uint32
+	Number      int   // 1-based packet number within the file
+	Offset      int64 // byte offset of the packet's record in the (decompressed) file
+}
+
+// MaxWireLen is the largest original (on-the-wire) length a packet record
+// may claim, on every link type: libpcap's MAXIMUM_SNAPLEN (262144), the
+// largest packet it captures on any link, Linux's coalesced GRO/BIG TCP
+// packets and USB transfers included. Ethernet's own limit (1518, 9018 with
+// jumbo frames) is not used: offloading makes captured Ethernet frames of
+// 64 KiB common. A larger claim means a damaged record header.
+const MaxWireLen = 262144
+
+// setWireLen sets f.WireLen from the recorded original length, checked
+// against the captured length and MaxWireLen.
+func (f *Frame) setWireLen(recorded uint32) {
+	f.RecordedLen = recorded
+	f.BadWireLen = int64(recorded) < int64(len(f.Data)) || recorded > MaxWireLen
+	f.WireLen = int(recorded)
+	if f.BadWireLen {
+		f.WireLen = len(f.Data)
+	}
 }
 
 // FormatError says where a capture file is damaged: the file, the packet

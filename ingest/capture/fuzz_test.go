@@ -40,7 +40,7 @@ func fuzzRead(t *testing.T, data []byte) {
 				break
 			}
 			n++
-			if f.Number != n || len(f.Data) > MaxCaptureLen || f.WireLen < len(f.Data) {
+			if f.Number != n || len(f.Data) > MaxCaptureLen || f.WireLen < len(f.Data) || f.WireLen > max(len(f.Data), MaxWireLen) {
 				t.Fatalf("bad frame %d: number %d, %d bytes, wire %d", n, f.Number, len(f.Data), f.WireLen)
 			}
 		}

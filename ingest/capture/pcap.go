@@ -102,10 +102,7 @@ func (r *pcapReader) next(f *Frame) error {
 	f.TimeNanos = int64(sec)*1e9 + int64(frac)*r.mult
 	f.LinkType = r.link
 	f.Data = r.buf
-	f.WireLen = int(wirelen)
-	if f.WireLen < int(caplen) {
-		f.WireLen = int(caplen)
-	}
+	f.setWireLen(wirelen)
 	f.Number = num
 	f.Offset = off
 	return nil

@@ -342,10 +342,7 @@ func (r *pcapngReader) packet(typ uint32, body []byte, f *Frame, num int, off in
 	f.TimeNanos = r.lastTime
 	f.LinkType = ifc.link
 	f.Data = data
-	f.WireLen = int(wirelen)
-	if f.WireLen < len(data) {
-		f.WireLen = len(data)
-	}
+	f.setWireLen(wirelen)
 	f.Number = num
 	f.Offset = off
 	return nil
