@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -96,7 +98,8 @@ type Jobs struct {
 }
 
 // Endpoint is the [endpoint] section: the Postgres wire endpoint. Its
-// allow-list is reloaded on SIGHUP.
+// allow-list and TLS settings (a renewed certificate) are reloaded on
+// SIGHUP.
 type Endpoint struct {
 	Listen       string
 	Users        string
@@ -106,6 +109,14 @@ type Endpoint struct {
 	QueryTimeout Duration
 	IdleTimeout  Duration
 	ConnMemory   Size
+	MaxStartups  int
+	AuthTimeout  Duration
+	TLS          bool
+	TLSCert      string
+	TLSKey       string
+	TLSDir       string
+	TLSRequired  bool
+	TLSMin       string
 }
 
 // HTTP is the [http] section: the Prometheus metrics and /healthz
@@ -139,7 +150,8 @@ func Default() Config {
 		Endpoint: Endpoint{
 			Listen: "127.0.0.1:5433", Users: "tapdb.users", MaxConns: 64,
 			QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour),
-			ConnMemory: Size(pgwire.DefaultConnMemoryLimit),
+			ConnMemory:  Size(pgwire.DefaultConnMemoryLimit),
+			MaxStartups: 64, AuthTimeout: Duration(30 * time.Second), TLSMin: "1.2",
 		},
 		Process: Process{LogFormat: "text", LogLevel: "info"},
 	}
@@ -239,6 +251,14 @@ func (c *Config) sections() []section {
 			{name: "query-timeout", ptr: &c.QueryTimeout, usage: "cancel a statement running longer (0: no limit)"},
 			{name: "idle-timeout", ptr: &c.IdleTimeout, usage: "close a session idle longer (0: no limit)"},
 			{name: "conn-memory-limit", ptr: &c.ConnMemory, usage: "most memory a session may hold for results kept while it runs other statements, e.g. 128MiB (SQLSTATE 53200 past it; 0: no limit)"},
+			{name: "max-startups", ptr: &c.MaxStartups, usage: "most connections still authenticating; past it the oldest is closed (they take no max-conns slot)"},
+			{name: "auth-timeout", ptr: &c.AuthTimeout, usage: "close a connection that has not logged in within this time (PostgreSQL's authentication_timeout)"},
+			{name: "tls", ptr: &c.TLS, usage: "offer TLS; without tls-cert a self-signed certificate is generated and kept in tls-dir (implied by tls-cert and tls-required)"},
+			{name: "tls-cert", ptr: &c.TLSCert, usage: "server certificate (PEM, with its chain); reread on SIGHUP"},
+			{name: "tls-key", ptr: &c.TLSKey, usage: "private key of tls-cert (PEM)"},
+			{name: "tls-dir", ptr: &c.TLSDir, usage: "where the self-signed certificate is kept, server.crt and server.key (default: the directory of db)"},
+			{name: "tls-required", ptr: &c.TLSRequired, usage: "refuse clients that do not use TLS (SQLSTATE 28000)"},
+			{name: "tls-min-version", ptr: &c.TLSMin, usage: "oldest TLS version accepted: 1.2 or 1.3"},
 		}},
 		{"http", []key{
 			{name: "metrics", ptr: &c.Metrics, usage: "address of the Prometheus metrics and /healthz endpoint, e.g. 127.0.0.1:9108 (empty: off)"},
@@ -372,8 +392,65 @@ func (e *Endpoint) config() (pgwire.Config, error) {
 	return pgwire.Config{
 		Listen: e.Listen, Users: e.Users, Trust: e.Trust, AllowCIDRs: allow, MaxConns: e.MaxConns,
 		QueryTimeout: time.Duration(e.QueryTimeout), IdleTimeout: time.Duration(e.IdleTimeout),
-		ConnMemoryLimit: int64(e.ConnMemory),
+		ConnMemoryLimit: int64(e.ConnMemory), MaxStartups: e.MaxStartups,
+		StartupTimeout: time.Duration(e.AuthTimeout),
 	}, nil
+}
+
+// tlsWanted reports whether TLS is to be offered.
+func (e *Endpoint) tlsWanted() bool { return e.TLS || e.TLSCert != "" || e.TLSRequired }
+
+// tlsDir is where a self-signed certificate is kept.
+func (e *Endpoint) tlsDir(db string) string {
+	if e.TLSDir != "" {
+		return e.TLSDir
+	}
+	if db != "" {
+		return filepath.Dir(db)
+	}
+	return ""
+}
+
+// endpointTLS is the endpoint's TLS configuration as loaded.
+type endpointTLS struct {
+	cfg         *tls.Config
+	mode        pgwire.TLSMode
+	certFile    string // the certificate's file
+	selfSigned  bool
+	fingerprint string // SHA-256 of the leaf certificate, hex pairs
+}
+
+// loadTLS loads the certificate (tls-cert and tls-key, or the self-signed
+// one kept in tls-dir, generated if missing). db is the store, beside
+// which the self-signed certificate is kept by default.
+func (e *Endpoint) loadTLS(db string) (endpointTLS, error) {
+	if !e.tlsWanted() {
+		return endpointTLS{mode: pgwire.TLSOff}, nil
+	}
+	var t endpointTLS
+	if e.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(e.TLSCert, e.TLSKey)
+		if err != nil {
+			return t, fmt.Errorf("tls-cert: %w", err)
+		}
+		t.cfg, t.certFile = pgwire.TLSConfig(cert), e.TLSCert
+	} else {
+		dir := e.tlsDir(db)
+		cfg, err := pgwire.SelfSignedCert(dir)
+		if err != nil {
+			return t, fmt.Errorf("tls: %w", err)
+		}
+		t.cfg, t.certFile, t.selfSigned = cfg, pgwire.SelfSignedCertFile(dir), true
+	}
+	if e.TLSMin == "1.3" {
+		t.cfg.MinVersion = tls.VersionTLS13
+	}
+	t.mode = pgwire.TLSOptional
+	if e.TLSRequired {
+		t.mode = pgwire.TLSRequired
+	}
+	t.fingerprint = pgwire.CertFingerprint(t.cfg.Certificates[0])
+	return t, nil
 }
 
 // Validate reports every setting that cannot work.
@@ -386,6 +463,9 @@ func (c *Config) Validate() error {
 		&c.Capture, &c.FlowTable, &c.Collector, &c.Store, &c.Retention, &c.Jobs, &c.Endpoint, &c.HTTP, &c.Process,
 	} {
 		errs = append(errs, v.validate()...)
+	}
+	if c.Endpoint.tlsWanted() && c.Endpoint.TLSCert == "" && c.Endpoint.tlsDir(c.DB) == "" {
+		errs = append(errs, errors.New("tls: no tls-cert, and no tls-dir or db beside which to keep a self-signed certificate"))
 	}
 	return errors.Join(errs...)
 }
@@ -454,6 +534,23 @@ func (e *Endpoint) validate() (errs []error) {
 	}
 	if _, _, err := net.SplitHostPort(e.Listen); err != nil {
 		errs = append(errs, fmt.Errorf("address %q: %w", e.Listen, err))
+	}
+	if e.MaxStartups < 1 {
+		errs = append(errs, errors.New("max-startups: at least 1"))
+	}
+	if time.Duration(e.AuthTimeout) <= 0 {
+		errs = append(errs, errors.New("auth-timeout: must be positive"))
+	}
+	switch e.TLSMin {
+	case "1.2", "1.3":
+	default:
+		errs = append(errs, fmt.Errorf("tls-min-version %q: want 1.2 or 1.3", e.TLSMin))
+	}
+	if (e.TLSCert == "") != (e.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key: give both or neither"))
+	}
+	if e.TLSDir != "" && e.TLSCert != "" {
+		errs = append(errs, errors.New("tls-dir: only for the self-signed certificate, not with tls-cert"))
 	}
 	return errs
 }

@@ -135,6 +135,11 @@ func TestValidate(t *testing.T) {
 		{"log level", func(c *Config) { c.LogLevel = "loud" }, "log-level"},
 		{"snaplen", func(c *Config) { c.Snaplen = 10 }, "snaplen"},
 		{"capture filter", func(c *Config) { c.BPF = "port http" }, "bpf"},
+		{"tls version", func(c *Config) { c.TLSMin = "1.1" }, "tls-min-version"},
+		{"tls key without cert", func(c *Config) { c.TLSKey = "/k.pem" }, "give both or neither"},
+		{"self-signed without a place", func(c *Config) { c.TLS = true }, "tls-dir"},
+		{"max startups", func(c *Config) { c.MaxStartups = 0 }, "max-startups"},
+		{"auth timeout", func(c *Config) { c.AuthTimeout = 0 }, "auth-timeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := ok

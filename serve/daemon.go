@@ -156,6 +156,11 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 		return &UsageError{err}
 	}
 	pc.Logger = log
+	tlsCfg, err := cfg.Endpoint.loadTLS(cfg.Store.DB)
+	if err != nil {
+		return err
+	}
+	pc.TLS, pc.TLSMode = tlsCfg.cfg, tlsCfg.mode
 	d.pg, err = pgwire.New(pc, st.DB())
 	if err != nil {
 		return err
@@ -176,7 +181,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 	}
 
 	// Serve.
-	d.banner(stdout, cfg, ln.Addr())
+	d.banner(stdout, cfg, ln.Addr(), tlsCfg)
+	if tlsCfg.cfg != nil {
+		log.Info("TLS certificate", "file", tlsCfg.certFile, "sha256", tlsCfg.fingerprint, "self_signed", tlsCfg.selfSigned, "required", tlsCfg.mode == pgwire.TLSRequired)
+	}
 	var wg sync.WaitGroup
 	srcCtx, stopSources := context.WithCancel(ctx)
 	defer stopSources()
@@ -273,13 +281,23 @@ func (d *runner) readCaptures(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-func (d *runner) banner(w io.Writer, cfg Config, addr net.Addr) {
+func (d *runner) banner(w io.Writer, cfg Config, addr net.Addr, t endpointTLS) {
 	host, port, _ := net.SplitHostPort(addr.String())
 	user := "analyst"
 	if cfg.Endpoint.Trust {
 		user = "tapdb"
 	}
-	fmt.Fprintf(w, "tapdb serving flows on %s\n  psql \"host=%s port=%s user=%s dbname=flows sslmode=disable\"\n", addr, host, port, user)
+	ssl := "sslmode=disable"
+	switch {
+	case t.selfSigned:
+		ssl = "sslmode=verify-full sslrootcert=" + t.certFile
+	case t.cfg != nil:
+		ssl = "sslmode=verify-full"
+	}
+	fmt.Fprintf(w, "tapdb serving flows on %s\n  psql \"host=%s port=%s user=%s dbname=flows %s\"\n", addr, host, port, user, ssl)
+	if t.cfg != nil {
+		fmt.Fprintf(w, "  TLS certificate %s\n  TLS SHA-256 fingerprint %s\n", t.certFile, t.fingerprint)
+	}
 	if !cfg.Endpoint.Trust {
 		fmt.Fprintf(w, "  (add users with: tapdb user add --users %s NAME)\n", cfg.Endpoint.Users)
 	}
@@ -378,23 +396,42 @@ func (d *runner) reload(load func() (Config, error)) {
 		d.log.Error("SIGHUP: configuration not reloaded", "err", err)
 		return
 	}
+	// The certificate first: a reload that cannot read it changes nothing.
+	t, err := next.Endpoint.loadTLS(next.Store.DB)
+	if err == nil {
+		err = d.pg.SetTLS(t.cfg, t.mode)
+	}
+	if err != nil {
+		d.log.Error("SIGHUP: configuration not reloaded", "err", err)
+		return
+	}
 	allow, _ := pgwire.ParseAllowList(next.Endpoint.Allow) // validated
 	d.pg.SetAllowList(allow)
 	d.mu.Lock()
 	prev := d.cfg
 	d.cfg.Endpoint.Allow = next.Endpoint.Allow
+	setTLSKeys(&d.cfg.Endpoint, next.Endpoint)
 	d.cfg.Retention = next.Retention
 	d.cfg.Jobs = next.Jobs
 	d.mu.Unlock()
 	if restartNeeded(prev, next) {
 		d.log.Warn("SIGHUP: some changed settings need a restart (sources, store, listen address, timers)")
 	}
+	if t.cfg != nil {
+		d.log.Info("SIGHUP: TLS certificate loaded", "file", t.certFile, "sha256", t.fingerprint)
+	}
 	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Endpoint.Allow, "baselines", len(next.Jobs.Baselines), "retain", next.Retention.Retain.text(), "retain_every", next.Retention.RetainAt.String())
+}
+
+// setTLSKeys copies the TLS settings, which SIGHUP applies, from b to a.
+func setTLSKeys(a *Endpoint, b Endpoint) {
+	a.TLS, a.TLSCert, a.TLSKey, a.TLSDir, a.TLSRequired, a.TLSMin = b.TLS, b.TLSCert, b.TLSKey, b.TLSDir, b.TLSRequired, b.TLSMin
 }
 
 // restartNeeded reports whether settings that only apply at start changed.
 func restartNeeded(a, b Config) bool {
 	a.Endpoint.Allow, a.Retention, a.Jobs = b.Endpoint.Allow, b.Retention, b.Jobs
+	setTLSKeys(&a.Endpoint, b.Endpoint)
 	a.LogLevel, a.LogFormat = b.LogLevel, b.LogFormat
 	return fmt.Sprint(a) != fmt.Sprint(b)
 }

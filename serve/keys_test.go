@@ -64,6 +64,14 @@ var keyCases = []struct {
 	{"query-timeout", "endpoint", "1m", `"1m"`, func(c *Config) any { return c.Endpoint.QueryTimeout }, Duration(time.Minute)},
 	{"idle-timeout", "endpoint", "2m", `"2m"`, func(c *Config) any { return c.Endpoint.IdleTimeout }, Duration(2 * time.Minute)},
 	{"conn-memory-limit", "endpoint", "1MiB", `"1MiB"`, func(c *Config) any { return c.Endpoint.ConnMemory }, Size(1 << 20)},
+	{"max-startups", "endpoint", "9", `9`, func(c *Config) any { return c.Endpoint.MaxStartups }, 9},
+	{"auth-timeout", "endpoint", "5s", `"5s"`, func(c *Config) any { return c.Endpoint.AuthTimeout }, Duration(5 * time.Second)},
+	{"tls", "endpoint", "true", `true`, func(c *Config) any { return c.Endpoint.TLS }, true},
+	{"tls-cert", "endpoint", "/c.pem", `"/c.pem"`, func(c *Config) any { return c.Endpoint.TLSCert }, "/c.pem"},
+	{"tls-key", "endpoint", "/k.pem", `"/k.pem"`, func(c *Config) any { return c.Endpoint.TLSKey }, "/k.pem"},
+	{"tls-dir", "endpoint", "/etc/tapdb", `"/etc/tapdb"`, func(c *Config) any { return c.Endpoint.TLSDir }, "/etc/tapdb"},
+	{"tls-required", "endpoint", "true", `true`, func(c *Config) any { return c.Endpoint.TLSRequired }, true},
+	{"tls-min-version", "endpoint", "1.3", `"1.3"`, func(c *Config) any { return c.Endpoint.TLSMin }, "1.3"},
 
 	{"metrics", "http", "127.0.0.1:9108", `"127.0.0.1:9108"`, func(c *Config) any { return c.HTTP.Metrics }, "127.0.0.1:9108"},
 

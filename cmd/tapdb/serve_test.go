@@ -3,9 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -15,9 +19,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"tapdb/ingest/netflow/netflowtest"
 	"tapdb/internal/testutil"
+	"tapdb/pgwire"
 )
 
 // served is a running tapdb serve.
@@ -218,4 +224,161 @@ func TestServeNetflowMatchesNfdump(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeTLS: --tls-required with no certificate generates a
+// self-signed one beside the store (127.0.0.1 and localhost in its
+// names), logs its fingerprint, and psql (sslmode=verify-full), pgx,
+// psycopg2, pgjdbc (ssl=true) and node-postgres verify it; a client
+// without TLS is refused with 28000; SIGHUP takes up a renewed
+// certificate while an open session goes on.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, "--db", filepath.Join(dir, "flows.duckdb"), "--listen", "127.0.0.1:0", "--trust", "--tls-required")
+	cert := filepath.Join(dir, "server.crt")
+	fingerprint := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			t.Fatalf("%s: no PEM", path)
+		}
+		return pgwire.CertFingerprint(tls.Certificate{Certificate: [][]byte{blk.Bytes}})
+	}
+	fp := fingerprint(cert)
+	waitFor(t, "the fingerprint "+fp+" to be logged", func() bool { return strings.Contains(s.stderr.String(), "sha256="+fp) })
+	host, port, _ := strings.Cut(s.pg, ":")
+	ctx := context.Background()
+	connect := func(hostName, sslmode, root string) (*pgx.Conn, error) {
+		return pgx.Connect(ctx, fmt.Sprintf("host=%s port=%s user=tapdb dbname=flows sslmode=%s sslrootcert=%s connect_timeout=10", hostName, port, sslmode, root))
+	}
+	for _, h := range []string{"127.0.0.1", "localhost"} {
+		c, err := connect(h, "verify-full", cert)
+		if err != nil {
+			t.Fatalf("pgx verify-full to %s: %v", h, err)
+		}
+		c.Close(ctx)
+		if _, err := os.Stat("/usr/bin/psql"); err == nil {
+			out, err := exec.Command("/usr/bin/psql", "-X", "-At", "-c", "select 'psql over tls'",
+				fmt.Sprintf("host=%s port=%s user=tapdb dbname=flows sslmode=verify-full sslrootcert=%s", h, port, cert)).CombinedOutput()
+			if err != nil || string(out) != "psql over tls\n" {
+				t.Errorf("psql verify-full to %s: %v %s", h, err, out)
+			}
+		}
+	}
+	var pe *pgconn.PgError
+	if _, err := connect(host, "disable", cert); !errors.As(err, &pe) || pe.Code != "28000" || !strings.Contains(err.Error(), "TLS is required") {
+		t.Errorf("plain client with TLS required: %v, want 28000", err)
+	}
+	tlsClients(t, host, port, cert)
+
+	// A renewed certificate, put in place of the old one, is served
+	// after SIGHUP; the open session keeps working.
+	open, err := connect(host, "verify-full", cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close(ctx)
+	renewed := t.TempDir()
+	if _, err := pgwire.SelfSignedCert(renewed); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"server.crt", "server.key"} {
+		b, err := os.ReadFile(filepath.Join(renewed, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := connect(host, "verify-full", cert); err == nil {
+		t.Fatal("the renewed certificate was served before SIGHUP")
+	}
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the renewed certificate", func() bool {
+		c, err := connect(host, "verify-full", cert)
+		if err == nil {
+			c.Close(ctx)
+		}
+		return err == nil
+	})
+	if !strings.Contains(s.stderr.String(), "SIGHUP: TLS certificate loaded") || !strings.Contains(s.stderr.String(), "sha256="+fingerprint(cert)) {
+		t.Errorf("reload not logged:\n%s", s.stderr.String())
+	}
+	var one int
+	if err := open.QueryRow(ctx, "select 1").Scan(&one); err != nil {
+		t.Errorf("session opened before the reload: %v", err)
+	}
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// tlsClients connects with psycopg2, pgjdbc and node-postgres, each
+// verifying the server's certificate against cert, when installed.
+func tlsClients(t *testing.T, host, port, cert string) {
+	t.Run("psycopg2", func(t *testing.T) {
+		if exec.Command("/usr/bin/python3", "-c", "import psycopg2").Run() != nil {
+			t.Skip("psycopg2 not installed")
+		}
+		out, err := exec.Command("/usr/bin/python3", "-c", `import psycopg2, sys
+c = psycopg2.connect(sys.argv[1])
+cur = c.cursor()
+cur.execute("select 41 + 1")
+print(cur.fetchone()[0], c.info.ssl_in_use)`, fmt.Sprintf("host=%s port=%s user=tapdb dbname=flows sslmode=verify-full sslrootcert=%s", host, port, cert)).CombinedOutput()
+		if err != nil || string(out) != "42 True\n" {
+			t.Errorf("psycopg2: %v %s", err, out)
+		}
+	})
+	t.Run("pgjdbc", func(t *testing.T) {
+		const jar = "/usr/share/java/postgresql.jar"
+		if _, err := exec.LookPath("java"); err != nil {
+			t.Skip("java not installed")
+		}
+		if _, err := os.Stat(jar); err != nil {
+			t.Skip("pgjdbc not installed")
+		}
+		src := filepath.Join(t.TempDir(), "TLSClient.java")
+		os.WriteFile(src, []byte(`import java.sql.*;
+public class TLSClient {
+	public static void main(String[] a) throws Exception {
+		try (Connection c = DriverManager.getConnection(a[0]); ResultSet r = c.createStatement().executeQuery("select 40 + 2")) {
+			r.next();
+			System.out.println("jdbc " + r.getInt(1));
+		}
+	}
+}
+`), 0o644)
+		// ssl=true is sslmode=verify-full in pgjdbc.
+		url := fmt.Sprintf("jdbc:postgresql://%s:%s/flows?user=tapdb&ssl=true&sslrootcert=%s", host, port, cert)
+		out, err := exec.Command("java", "-cp", jar, src, url).CombinedOutput()
+		if err != nil || string(out) != "jdbc 42\n" {
+			t.Errorf("pgjdbc: %v %s", err, out)
+		}
+	})
+	t.Run("node-postgres", func(t *testing.T) {
+		if _, err := exec.LookPath("node"); err != nil {
+			t.Skip("node not installed")
+		}
+		env := append(os.Environ(), "NODE_PATH="+filepath.Join("..", "..", ".ci", "node", "node_modules"))
+		check := exec.Command("node", "-e", "require('pg')")
+		check.Env = env
+		if check.Run() != nil {
+			t.Skip("node-postgres not installed")
+		}
+		cmd := exec.Command("node", "-e", `const { Client } = require('pg');
+const fs = require('fs');
+const [host, port, ca] = process.argv.slice(1);
+const c = new Client({ host, port: +port, user: 'tapdb', database: 'flows', ssl: { ca: fs.readFileSync(ca) } });
+c.connect().then(() => c.query('select 40 + 2 as n')).then(r => { console.log('node ' + r.rows[0].n + ' ' + c.connection.stream.encrypted); return c.end(); }).catch(e => { console.error(e.message); process.exit(1); });`,
+			host, port, cert)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil || string(out) != "node 42 true\n" {
+			t.Errorf("node-postgres: %v %s", err, out)
+		}
+	})
 }
