@@ -33,6 +33,15 @@
 // The client allow-list is the Postgres endpoint's (pgwire): a client
 // whose address it refuses is answered with SQLSTATE 28000 and logged.
 //
+// TLS (Endpoint.loadTLS): tls-cert and tls-key, or a self-signed
+// certificate generated once and kept in tls-dir (by default beside the
+// store), with 127.0.0.1 and localhost among its names so that clients can
+// verify it with sslmode=verify-full; its SHA-256 fingerprint is printed
+// and logged at start. tls-required refuses plain clients (28000).
+// Connections still authenticating are bounded apart from the sessions
+// (max-startups, auth-timeout), and failed logins are throttled and
+// logged with the client's address (see pgwire).
+//
 // # Lifetime
 //
 // Run opens everything that can fail (the store, sockets, capture
@@ -41,10 +50,10 @@
 // the flow table is flushed, the collector's waiting records are emitted,
 // the last batch is committed, the Postgres endpoint closes, and Run
 // returns nil. SIGHUP re-reads the configuration and applies what can
-// change without dropping a connection: the client allow-list, the
-// retention age and period, and the users file (which the endpoint
-// reads at each login anyway). Other changes are logged as needing a
-// restart.
+// change without dropping a connection: the client allow-list, the TLS
+// certificate and settings, the retention age and period, and the users
+// file (which the endpoint reads at each login anyway). Other changes are
+// logged as needing a restart.
 //
 // # Write errors
 //
