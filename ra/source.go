@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"tapdb/ingest"
+	"tapdb/ingest/argusfile"
 	"tapdb/ingest/capture"
 	"tapdb/ingest/flow"
 	"tapdb/schema"
@@ -40,8 +41,9 @@ func (s *Source) Close() error {
 const DefaultPort = "5433"
 
 // Open opens what -r or -S names. Captures (pcap, pcapng, gzip; "-" is
-// standard input) are read with the sensor's default flow settings into
-// an in-memory store; a store file is opened read-only.
+// standard input) are read with the sensor's default flow settings, and
+// Argus 3 files (plain or gzip'd) record by record, into an in-memory
+// store; a store file is opened read-only.
 func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -49,8 +51,16 @@ func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
 	if o.Server != "" {
 		return openServer(o.Server)
 	}
-	var captures, stores []string
+	var captures, archives, stores []string
 	for _, p := range o.Read {
+		isArgus, err := isArgusFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if isArgus {
+			archives = append(archives, p)
+			continue
+		}
 		isCap, err := isCapture(p)
 		if err != nil {
 			return nil, err
@@ -62,8 +72,8 @@ func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
 		}
 	}
 	switch {
-	case len(stores) > 1 || len(stores) == 1 && len(captures) > 0:
-		return nil, &OptionError{Msg: "-r: give one store file, or capture files only"}
+	case len(stores) > 1 || len(stores) == 1 && len(captures)+len(archives) > 0:
+		return nil, &OptionError{Msg: "-r: give one store file, or capture and Argus files only"}
 	case len(stores) == 1:
 		st, err := store.Open(ctx, stores[0], store.Options{ReadOnly: true, Logger: log})
 		if err != nil {
@@ -75,7 +85,20 @@ func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
 		}
 		return &Source{DB: st.DB(), close: []func() error{st.Close}}, nil
 	}
-	return openCaptures(ctx, captures, log)
+	return openFiles(ctx, captures, archives, log)
+}
+
+// isArgusFile tells an Argus 3 file (plain or gzip'd) by its first
+// record. Standard input is taken for a capture.
+func isArgusFile(path string) (bool, error) {
+	if path == "-" {
+		return false, nil
+	}
+	ok, err := argusfile.DetectFile(path)
+	if err != nil {
+		return false, fmt.Errorf("-r: %w", err)
+	}
+	return ok, nil
 }
 
 // isCapture tells a capture from a store by its first bytes, as the
@@ -91,7 +114,8 @@ func isCapture(path string) (bool, error) {
 	return f != capture.FormatUnknown, nil
 }
 
-func openCaptures(ctx context.Context, paths []string, log *slog.Logger) (*Source, error) {
+// openFiles reads captures and Argus files into an in-memory store.
+func openFiles(ctx context.Context, captures, archives []string, log *slog.Logger) (*Source, error) {
 	st, err := store.Open(ctx, "", store.Options{Logger: log})
 	if err != nil {
 		return nil, err
@@ -100,25 +124,33 @@ func openCaptures(ctx context.Context, paths []string, log *slog.Logger) (*Sourc
 	if cfg.Srcid == "" {
 		cfg.Srcid = "0.0.0.0" // what argus -r writes when not given -e
 	}
-	var readErr error
+	var readErrs []error
 	err = st.Load(ctx, store.WriterOptions{}, func(ctx context.Context, emit func(*schema.Record) error) error {
-		_, readErr = ingest.ReadFiles(ctx, paths, ingest.Options{Flow: cfg, Logger: log}, emit)
+		if len(captures) > 0 {
+			_, err := ingest.ReadFiles(ctx, captures, ingest.Options{Flow: cfg, Logger: log}, emit)
+			readErrs = append(readErrs, err)
+		}
+		if len(archives) > 0 {
+			rd, err := argusfile.ReadFiles(ctx, archives, log, emit)
+			readErrs = append(readErrs, err, rd.Damage)
+		}
 		return nil // judged below, once the flows read are stored
 	})
+	readErr := errors.Join(readErrs...)
 	if err != nil {
 		st.Close()
 		return nil, errors.Join(readErr, err)
 	}
 	if readErr != nil {
-		// A capture damaged part-way still gives the flows before the
-		// damage, as Argus does; a capture that cannot be read at all is
+		// A file damaged part-way still gives the flows before the
+		// damage, as Argus does; a file that cannot be read at all is
 		// an error.
 		var n int
 		if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n == 0 {
 			st.Close()
 			return nil, readErr
 		}
-		log.Warn("capture damaged; printing the flows before the damage", "err", readErr)
+		log.Warn("input damaged; printing the flows before the damage", "err", readErr)
 	}
 	return &Source{DB: st.DB(), close: []func() error{st.Close}}, nil
 }

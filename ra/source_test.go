@@ -84,3 +84,56 @@ func TestIsCapture(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// Argus 3 files, plain, gzip'd or rewritten by ra -w, are told from
+// captures and stores and read record by record into the in-memory
+// store, beside captures if both are given.
+func TestOpenArgusFiles(t *testing.T) {
+	const dir = "../testdata/argusfiles/"
+	tests := []struct {
+		read  []string
+		flows int
+	}{
+		{[]string{dir + "zeek-icmp-5-pings.pcap.argus"}, 5},
+		{[]string{dir + "zeek-wikipedia-mixed.pcap.ra-w.argus"}, 42},
+		{[]string{dir + "pcapplusplus-dns-packets.pcap.argus.gz"}, 228},
+		{[]string{dir + "zeek-icmp-5-pings.pcap.argus", "../testdata/pcaps/zeek-icmp-5-pings.pcap"}, 10},
+	}
+	for _, tt := range tests {
+		for _, p := range tt.read {
+			if strings.HasSuffix(p, ".pcap") {
+				continue
+			}
+			if ok, err := isArgusFile(p); !ok || err != nil {
+				t.Errorf("%s: isArgusFile = %v, %v", p, ok, err)
+			}
+		}
+		src, err := Open(context.Background(), &Options{Read: tt.read}, nil)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.read, err)
+		}
+		var n int
+		if err := src.DB.QueryRow("SELECT count(*) FROM flows").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		src.Close()
+		if n != tt.flows {
+			t.Errorf("%v: %d flows, want %d", tt.read, n, tt.flows)
+		}
+	}
+	if ok, err := isArgusFile("../testdata/pcaps/zeek-icmp-5-pings.pcap"); ok || err != nil {
+		t.Errorf("pcap: isArgusFile = %v, %v", ok, err)
+	}
+	// A file cut inside its first flow record has nothing to print.
+	data, err := os.ReadFile(dir + "zeek-icmp-5-pings.pcap.argus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.argus")
+	if err := os.WriteFile(cut, data[:140], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), &Options{Read: []string{cut}}, nil); err == nil || !strings.Contains(err.Error(), "cut.argus: record 2 at offset 128") {
+		t.Errorf("cut file: err = %v", err)
+	}
+}
