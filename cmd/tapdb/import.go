@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"tapdb/ingest/argusfile"
 	"tapdb/ingest/csvimport"
 	"tapdb/schema"
 	"tapdb/store"
@@ -18,7 +19,7 @@ import (
 const importMaxShown = 50
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "tapdb import -w STORE [options] FILE.csv …  (ra -c , -s … output; - for stdin)")
+	fs := newFlagSet(e, "import", "tapdb import -w STORE [options] FILE …  (Argus 3 files, plain or gzip'd, or ra -c , -s … output; - for stdin)")
 	out := fs.String("w", "", "flow store to write (DuckDB file, created if missing)")
 	date := fs.String("date", "", "date YYYY-MM-DD of times printed as time of day (ra's default %T.%f)")
 	tz := fs.String("tz", "Local", "time zone of formatted times (ra prints local time); Unix times (-u) are absolute")
@@ -74,14 +75,38 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		files[i] = tmp
 	}
 
+	// Argus files are read record by record; the rest is ra's text.
+	isArgus := make([]bool, len(files))
+	for i, f := range files {
+		ok, err := argusfile.DetectFile(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", shown[i], err)
+		}
+		isArgus[i] = ok
+	}
+
 	// Pass 1: read everything, write nothing. Any bad row stops the import
-	// before the store is touched.
+	// before the store is touched. Damage in an Argus file does not: the
+	// records before it are imported, and the import then fails.
 	start := time.Now()
 	var (
-		total int64
-		bad   int
+		total  int64
+		bad    int
+		damage []error
 	)
 	for i, f := range files {
+		if isArgus[i] {
+			n, dmg, err := scanArgusFile(ctx, f, shown[i], nil)
+			if err != nil {
+				return err
+			}
+			if dmg != nil {
+				fmt.Fprintf(e.stderr, "tapdb import: %v: the %d records before it will be imported\n", dmg, n)
+				damage = append(damage, dmg)
+			}
+			total += n
+			continue
+		}
 		sc, err := scanImportFile(ctx, f, opts, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", shown[i], err)
@@ -116,6 +141,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	err = store.Load(ctx, *out, store.Options{Partition: *partition, Logger: log}, wopts,
 		func(ctx context.Context, emit func(*schema.Record) error) error {
 			for i, f := range files {
+				if isArgus[i] {
+					n, _, err := scanArgusFile(ctx, f, shown[i], emit)
+					if err != nil {
+						return err
+					}
+					written += n
+					continue
+				}
 				sc, err := scanImportFile(ctx, f, opts, emit)
 				if err == nil && len(sc.bad) > 0 {
 					err = fmt.Errorf("changed while importing: line %d: %w", sc.bad[0].Line, sc.bad[0].Err)
@@ -132,7 +165,49 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("import done", "files", len(files), "records", written, "elapsed", time.Since(start))
 	fmt.Fprintf(e.stderr, "tapdb import: %d records from %d files into %s\n", written, len(files), *out)
+	if len(damage) > 0 {
+		return fmt.Errorf("%w (the records before the damage were imported)", errors.Join(damage...))
+	}
 	return nil
+}
+
+// scanArgusFile reads the flow records of an Argus file, handing each to
+// write if not nil. Damage part-way is returned as dmg (a
+// *argusfile.FormatError with the file and byte offset) after the records
+// before it; err is what else stopped the read. name is the file's name
+// for messages (stdin is spooled to a temporary file).
+func scanArgusFile(ctx context.Context, path, name string, write func(*schema.Record) error) (n int64, dmg, err error) {
+	r, err := argusfile.Open(path)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer r.Close()
+	var rec schema.Record
+	for {
+		if n%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return n, nil, err
+			}
+		}
+		err := r.Next(&rec)
+		if err == io.EOF {
+			return n, nil, nil
+		}
+		if err != nil {
+			var fe *argusfile.FormatError
+			if errors.As(err, &fe) {
+				fe.File = name
+				return n, fe, nil
+			}
+			return n, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if write != nil {
+			if err := write(&rec); err != nil {
+				return n, nil, fmt.Errorf("%s: store records: %w", name, err)
+			}
+		}
+		n++
+	}
 }
 
 // importScan is what reading one input file found.

@@ -216,3 +216,72 @@ func TestImportStdin(t *testing.T) {
 		t.Errorf("%d records, want 1", n)
 	}
 }
+
+// Argus files (plain, gzip'd, on stdin) are imported record by record and
+// print as ra prints them; a damaged one imports the records before the
+// damage and fails naming the file and the offset.
+func TestImportArgusFiles(t *testing.T) {
+	dir := t.TempDir()
+	plain := testdataPath(t, filepath.Join("argusfiles", "zeek-wikipedia-mixed.pcap.argus"))
+	gz := testdataPath(t, filepath.Join("argusfiles", "pcapplusplus-dns-packets.pcap.argus.gz"))
+	fields := []string{"-n", "-u", "-c", ",", "-s", "stime", "ltime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport",
+		"spkts", "dpkts", "sbytes", "dbytes", "state", "cause", "smac", "dmac", "sttl", "dttl", "seq", "srcid"}
+
+	store := filepath.Join(dir, "s.duckdb")
+	e, _, errb := testEnv()
+	if err := runImport(context.Background(), e, []string{"-w", store, plain, gz}); err != nil {
+		t.Fatalf("import: %v\n%s", err, errb)
+	}
+	if !strings.Contains(errb.String(), "270 records from 2 files") {
+		t.Errorf("stderr: %s", errb)
+	}
+	e, out, errb := testEnv()
+	if err := runRa(context.Background(), e, append(append([]string{"-r", store}, fields...), "-", "host", "208.80.152.2")); err != nil {
+		t.Fatalf("tapdb ra: %v\n%s", err, errb)
+	}
+	want := argusTool(t, "ra", append([]string{"-X", "-r", plain}, append(fields, "-", "host", "208.80.152.2")...)...)
+	if trimCSV(out.String()) != trimCSV(string(want)) {
+		t.Errorf("tapdb ra of the imported file:\n%s\nra:\n%s", out, want)
+	}
+
+	// Standard input.
+	data, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, errb = testEnv()
+	e.stdin = bytes.NewReader(data)
+	if err := runImport(context.Background(), e, []string{"-w", filepath.Join(dir, "stdin.duckdb"), "-"}); err != nil {
+		t.Fatalf("stdin: %v\n%s", err, errb)
+	}
+	if n := storeCount(t, filepath.Join(dir, "stdin.duckdb")); n != 42 {
+		t.Errorf("stdin: %d records, want 42", n)
+	}
+
+	// Damage: the file cut inside its fourth flow record (at offset 464).
+	cut := filepath.Join(dir, "cut.argus")
+	if err := os.WriteFile(cut, data[:500], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, _, errb = testEnv()
+	err = runImport(context.Background(), e, []string{"-w", filepath.Join(dir, "cut.duckdb"), cut})
+	if err == nil || !strings.Contains(err.Error(), "cut.argus: record 5 at offset 464: truncated record") {
+		t.Errorf("damaged file: err = %v\n%s", err, errb)
+	}
+	if n := storeCount(t, filepath.Join(dir, "cut.duckdb")); n != 3 {
+		t.Errorf("damaged file: %d records imported, want the 3 before the damage", n)
+	}
+}
+
+// trimCSV drops the blanks ra pads dir and flgs with.
+func trimCSV(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		f := strings.Split(line, ",")
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		b.WriteString(strings.Join(f, ",") + "\n")
+	}
+	return b.String()
+}

@@ -474,35 +474,29 @@ func (f *far) state() string {
 			case f.proto == 58 && f.key == keyIPv6:
 				return icmp6State(f.icmpType, f.icmpCode)
 			}
-			return f.ipState()
+			return f.ipState(f.cause)
 		case keyARP, keyRARP:
 			if !f.hasMetric {
 				return "INT"
 			}
-			return f.ipState()
+			return f.ipState(f.cause)
 		}
-		return f.ipState()
+		return f.ipState(f.cause)
 	case flowARP:
 		if !f.hasMetric {
 			return "INT"
 		}
-		switch {
-		case f.spkts > 0 && f.dpkts > 0:
-			return "CON"
-		case f.spkts > 0:
-			// ra tests the record type against the start cause here,
-			// which a flow record's type always matches (emp.).
-			return "INT"
-		}
-		return "RSP"
+		// ra tests the record type against the start cause here, which
+		// a flow record's type always matches (emp.).
+		return f.ipState(causeStart)
 	}
 	return "UNK"
 }
 
 // ipState is the state of a flow without protocol state: CON when both
 // sides sent, else INT for a first record and REQ for a later one, RSP
-// when only the destination sent.
-func (f *far) ipState() string {
+// when only the destination sent. cause tells a first record.
+func (f *far) ipState(cause byte) string {
 	if !f.hasMetric {
 		return "UNK"
 	}
@@ -510,7 +504,7 @@ func (f *far) ipState() string {
 	case f.spkts > 0 && f.dpkts > 0:
 		return "CON"
 	case f.spkts > 0:
-		if f.cause&causeStart != 0 {
+		if cause&causeStart != 0 {
 			return "INT"
 		}
 		return "REQ"
