@@ -12,13 +12,20 @@
 // when there is no LastTime column. Words that name no column are ignored
 // with a warning.
 //
-// Values are read as ra prints them: padded Dir and Flgs fields, service
-// names for ports (translate's built-in /etc/services table, so results do
-// not depend on the host), ICMP ports in hex with the destination port
+// Values are read as ra prints them with or without -n: padded Dir and
+// Flgs fields, service names for TCP and UDP ports and SAP names for LLC
+// ports (stp, snap; schema/names and schema/rafmt, so results do not
+// depend on the host), ra 3.0.8's own protocol names (st2, sep, cphb, …:
+// its built-in table, which is not /etc/protocols; unas and any name
+// several numbers and are stored with protocol number -1 and a note,
+// rsvp is read as 46), ICMP ports in hex with the destination port
 // byte-swapped (0x0800 is 8), "192.0.2.1.80" address.port joins when there
 // is no port column, protocol names or numbers (-nn), and times as Unix
 // seconds (-u), full dates ("2026/11/27.05:00:01.123456") or time of day
 // ("05:00:01.123456", ra's default %T.%f), which needs Options.Date.
+// Host names (ra -nnn) are refused: resolving them would depend on the
+// machine and the day. Input starting with gzip's magic bytes (a .csv.gz
+// archive) is decompressed, as the sensor reads gzip'd captures.
 //
 // Reader reads one record at a time; a bad row gives a *RowError carrying
 // its line number and the reader goes on with the next row, so a caller can

@@ -2,6 +2,7 @@ package csvimport
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"testing"
@@ -19,10 +20,16 @@ func FuzzParse(f *testing.F) {
 		"StartTime;Proto;SrcAddr;DstAddr;TotPkts;TotBytes\n05:08:00.954581;udp;10.0.0.1.53;10.0.0.2.domain;2;100\n",
 		"StartTime,Dur,Proto,SrcAddr,DstAddr,SrcPkts,TotPkts,SrcBytes,TotBytes,sTtl,SrcWin,SynAck\n2026/11/27.05:00:01.123456,2.5,2054,10.0.0.1,10.0.0.2,1,3,60,180,64,99999,0.1\n",
 		"StartTime,Proto,SrcAddr,DstAddr,SrcPkts,DstPkts,SrcBytes,DstBytes\n1,llc,00:1b:21:aa:bb:cc,Broadcast,1,0,60,0\n1,0,a,b\n\"x\n",
+		"StartTime,Proto,SrcAddr,Sport,DstAddr,Dport\n1,llc,00:13:c3:df:ae:18,snap,01:00:0c:cd:cd:d0,stp\n2,st2,10.1.5.1,,10.2.5.2,\n3,unas,10.0.0.1,,10.0.0.2,\n4,igmp,localhost,,0.0.0.0,\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), false)
 	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(seeds[0]))
+	zw.Close()
+	f.Add(gz.Bytes(), false)
 	f.Fuzz(func(t *testing.T, data []byte, withDate bool) {
 		opts := Options{Location: time.UTC}
 		if withDate {

@@ -3,6 +3,7 @@ package csvimport
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -39,6 +40,9 @@ type RowError struct {
 
 func (e *RowError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *RowError) Unwrap() error { return e.Err }
+
+// gzip0 and gzip1 are the first two bytes of a gzip stream.
+const gzip0, gzip1 = 0x1f, 0x8b
 
 // Reader reads flow records from delimited text with a header line.
 type Reader struct {
@@ -79,6 +83,15 @@ func (p *Reader) Notes() []string {
 // mistake than an empty archive.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == gzip0 && magic[1] == gzip1 {
+		// ra -w archives and their text are often kept gzip'd; read
+		// them as the sensor reads gzip'd captures.
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("read gzip header: %w", err)
+		}
+		br = bufio.NewReaderSize(gz, 64<<10)
+	}
 	comma := opts.Comma
 	if comma == 0 {
 		head, err := br.Peek(64 << 10)
@@ -248,6 +261,9 @@ func (p *Reader) record(rec *schema.Record, fields []string) error {
 		} else {
 			pr.pnum = int32(v)
 		}
+	}
+	if pr.pnum == pnumUnknown {
+		p.note(fmt.Sprintf("Proto %s is ra's name for IP protocols %s: the number is unknown, stored as %d (print with ra -nn to keep it)", pr.name, raAmbiguousProtos[pr.name], pnumUnknown))
 	}
 	rec.Proto, rec.PNum, rec.EType = pr.name, pr.pnum, pr.etype
 	if rec.EType == 0 && isIP && pr.etype == 0 && pr.name != "llc" {

@@ -26,6 +26,8 @@ var roundTripCaptures = []string{
 	"ipfixprobe-arp.pcap",
 	"pcapplusplus-dns-packets.pcap",
 	"zeek-mixed-vlan-mpls.pcap",
+	"zeek-wikipedia-mixed.pcap",    // LLC SAP names (stp)
+	"pcapplusplus-vlan-8021q.pcap", // LLC SAP names (snap)
 	"ndpi-ipv6-http-tls-quic.pcap",
 }
 

@@ -91,7 +91,28 @@ func parseAddr(s string) (endpoint, error) {
 	if isMAC(s) {
 		return endpoint{text: strings.ToLower(s)}, nil
 	}
+	if isHostName(s) {
+		// ra prints host names only with -nnn; tapdb does not resolve
+		// them (the answer would depend on the machine and the day).
+		return endpoint{}, fmt.Errorf("%q is a host name (ra -nnn): print addresses with ra -n or without -n", s)
+	}
 	return endpoint{}, fmt.Errorf("%q is not an IP or MAC address", s)
+}
+
+// isHostName reports whether s looks like a DNS name: letters, digits,
+// hyphens and dots, with at least one letter.
+func isHostName(s string) bool {
+	letter := false
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		case c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_':
+		default:
+			return false
+		}
+	}
+	return letter
 }
 
 // isMAC reports whether s is six colon-separated hex bytes (ra prints them
@@ -184,11 +205,23 @@ func (p *Reader) parseProto(s string, ip bool) (proto, error) {
 		return proto{name: s}, nil
 	}
 	n, err := p.names.ipProto(s)
+	if errors.Is(err, errAmbiguousProto) {
+		// ra 3.0.8 has no pnum field: the number is lost unless the
+		// header has one (tapdb's own output) or ra printed -nn.
+		return proto{name: s, pnum: pnumUnknown}, nil
+	}
 	if err != nil {
 		return proto{}, err
 	}
+	if n < 256 {
+		s = p.names.protoName(uint8(n)) // the name the sensor stores
+	}
 	return proto{name: s, pnum: int32(n)}, nil
 }
+
+// pnumUnknown is the protocol number stored for a name ra prints for
+// several numbers (unas, any).
+const pnumUnknown = -1
 
 // parsePort reads a port column for a flow of protocol pr: a number, hex
 // for ICMP and ICMPv6 (the ICMP destination port byte-swapped as ra prints
@@ -199,6 +232,13 @@ func (p *Reader) parsePort(s string, pr proto, dst bool) (int32, bool, error) {
 	}
 	if s[0] >= '0' && s[0] <= '9' {
 		return rafmt.ParsePort(s, dst && pr.pnum == rafmt.PnumICMP && pr.etype == 0)
+	}
+	if pr.name == "llc" {
+		// 802.3 frames: ra names the SAPs (stp, snap, …) unless -n.
+		if n, ok := p.names.llcSAP(s); ok {
+			return int32(n), true, nil
+		}
+		return 0, false, fmt.Errorf("%q is not an LLC SAP ra names", s)
 	}
 	if pr.pnum != rafmt.PnumTCP && pr.pnum != rafmt.PnumUDP {
 		return 0, false, fmt.Errorf("%q is not a port number", s)
