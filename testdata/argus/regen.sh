@@ -33,7 +33,7 @@ export TZ=UTC LC_ALL=C
 #                                   protocol of one record changes from run to run
 skip="zeek-linux-sll2.pcap zeek-nflog-http.pcap tcpdump-mpls-traceroute-ppp.pcap"
 
-fields="stime ltime proto saddr sport dir daddr dport spkts dpkts sbytes dbytes sappbytes dappbytes state flgs cause smac dmac sttl dttl stos dtos svid dvid smpls dmpls synack ackdat"
+fields="stime ltime proto saddr sport dir daddr dport spkts dpkts sbytes dbytes sappbytes dappbytes state flgs cause smac dmac sttl dttl stos dtos svid dvid smpls dmpls synack ackdat seq srcid"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
