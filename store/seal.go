@@ -84,9 +84,11 @@ func (s *Store) Periods(ctx context.Context) ([]Period, error) {
 // Seal seals every period that ends at or before mark (the writer's
 // low-water mark less the grace): it records each period that holds
 // records in tapdb_periods with its row count, and advances
-// sealed_through. It returns the periods it sealed. It waits for open
-// writer transactions to end, so that every record is either counted in
-// its period's rows or, arriving later, in its late_rows.
+// sealed_through; then it digests the new periods and links them into the
+// tamper-evidence chain (chain.go). It returns the periods it sealed. It
+// waits for open writer transactions to end, so that every record is
+// either counted in its period's rows or, arriving later, in its
+// late_rows.
 func (s *Store) Seal(ctx context.Context, mark time.Time) ([]Period, error) {
 	if s.readOnly {
 		return nil, errors.New("seal: store is open read-only")
@@ -98,6 +100,25 @@ func (s *Store) Seal(ctx context.Context, mark time.Time) ([]Period, error) {
 	if end.UnixMicro() <= from {
 		return nil, nil
 	}
+	sealed, err := s.sealLocked(ctx, from, end)
+	if err != nil {
+		return nil, err
+	}
+	// Digest the new periods outside the gate, so ingest goes on: the
+	// digest covers the records its own snapshot sees, late ones included.
+	los := make([]time.Time, len(sealed))
+	for i, p := range sealed {
+		los[i] = p.Lo
+	}
+	if err := s.digestPeriods(ctx, los, "seal"); err != nil {
+		return sealed, err
+	}
+	return sealed, nil
+}
+
+// sealLocked counts and records the periods in [from, end) while no
+// writer transaction is open, and advances sealed_through.
+func (s *Store) sealLocked(ctx context.Context, from int64, end time.Time) ([]Period, error) {
 	s.gate.lock()
 	defer s.gate.unlock()
 	tx, err := s.DB().BeginTx(ctx, nil)
@@ -144,6 +165,14 @@ func (s *Store) Seal(ctx context.Context, mark time.Time) ([]Period, error) {
 		s.log.Info("sealed period", "lo", p.Lo.Format(time.RFC3339), "hi", p.Hi.Format(time.RFC3339), "rows", p.Rows)
 	}
 	return sealed, nil
+}
+
+// redigest digests again the sealed periods that got late records and
+// relinks the chain after them.
+func (s *Store) redigest(ctx context.Context, los []time.Time) error {
+	s.seal.mu.Lock()
+	defer s.seal.mu.Unlock()
+	return s.digestPeriods(ctx, los, "late")
 }
 
 // lateSQL records n late records for the sealed period starting at lo (an

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -97,11 +98,11 @@ func TestOneTableAndView(t *testing.T) {
 		t.Errorf("flows has %d rows, want 300", n)
 	}
 	var tables string
-	if err := s.DB().QueryRowContext(ctx, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables()").Scan(&tables); err != nil {
+	if err := s.DB().QueryRowContext(ctx, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables() WHERE table_name LIKE '%flows%' OR table_name = 'tapdb_partitions'").Scan(&tables); err != nil {
 		t.Fatal(err)
 	}
-	if want := "flows,tapdb_periods,tapdb_schema_version,tapdb_settings"; tables != want {
-		t.Errorf("tables: %s, want %s", tables, want)
+	if tables != flowsTable {
+		t.Errorf("tables holding flows: %s, want %s alone (and no first-layout catalog)", tables, flowsTable)
 	}
 	// Every column of the table is in the view, in order.
 	rows, err := s.DB().QueryContext(ctx, "SELECT * FROM flows LIMIT 1")
@@ -193,21 +194,26 @@ func TestRetentionDeletesRecords(t *testing.T) {
 	if len(before) != 2 {
 		t.Fatalf("sealed periods %+v, want the first two days", before)
 	}
-	cutoff := time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC) // the middle of the second day's records
+	// A cutoff in the middle of the second day deletes the first day whole:
+	// retention removes whole periods, so each one left matches its digest.
+	cutoff := time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC)
 	r, err := s.DeleteBefore(ctx, cutoff)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Rows != 130 || r.Periods != 1 {
-		t.Errorf("deleted %d rows and %d periods, want 130 and 1", r.Rows, r.Periods)
+	if r.Rows != 100 || r.Periods != 1 {
+		t.Errorf("deleted %d rows and %d periods, want 100 and 1", r.Rows, r.Periods)
 	}
 	var n int
 	var oldest time.Time
 	if err := s.DB().QueryRowContext(ctx, "SELECT count(*), min(stime) FROM flows").Scan(&n, &oldest); err != nil {
 		t.Fatal(err)
 	}
-	if n != 170 || oldest.Before(cutoff) {
-		t.Errorf("after retention flows has %d rows from %v, want 170 from %v", n, oldest, cutoff)
+	if n != 200 || !oldest.Equal(day0.Add(24*time.Hour)) {
+		t.Errorf("after retention flows has %d rows from %v, want 200 from %v", n, oldest, day0.Add(24*time.Hour))
+	}
+	if problems, err := s.Verify(ctx); err != nil || len(problems) != 0 {
+		t.Errorf("verify after retention: %v, %v", problems, err)
 	}
 	if ps, _ := s.Periods(ctx); len(ps) != 1 || !ps[0].Lo.Equal(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("periods after retention: %+v", ps)
@@ -218,55 +224,61 @@ func TestRetentionDeletesRecords(t *testing.T) {
 	}
 	// Writing into a deleted time range stores the records (late for a sealed day).
 	writeAll(t, s, []schema.Record{testRecord(day0, "10.0.0.1", "10.0.0.2", 1)}, 10)
-	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 171 {
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 201 {
 		t.Errorf("after rewrite: %d rows, %v", n, err)
 	}
 }
 
 // Deleted rows' blocks are freed by retention's checkpoint and reused by
 // the records written next: keeping two days while deleting the oldest and
-// writing a new one, every deletion frees blocks and the writes that follow
-// take freed blocks back.
+// writing a new one, six days over, the file stays under three times the
+// size of two days (without reuse it would hold eight days: four times).
+// DuckDB frees only row groups whose rows are all deleted, and the file
+// size swings with the row groups' layout, hence the loose bound.
 func TestRetentionReusesBlocks(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t, filepath.Join(t.TempDir(), "flows.duckdb"), Options{})
+	path := filepath.Join(t.TempDir(), "flows.duckdb")
+	s := openTest(t, path, Options{})
 	const perDay = 150_000
+	start := day0.Truncate(24 * time.Hour)
 	day := func(d int) []schema.Record {
 		recs := make([]schema.Record, 0, perDay)
 		r := threeDays()[0]
 		for i := range perDay {
-			r.Stime = day0.Truncate(24 * time.Hour).Add(time.Duration(d)*24*time.Hour + time.Duration(i)*500*time.Millisecond)
+			r.Stime = start.Add(time.Duration(d)*24*time.Hour + time.Duration(i)*500*time.Millisecond)
 			r.Ltime, r.Sbytes, r.Sport = r.Stime, int64(i), int32(i%65536)
 			recs = append(recs, r)
 		}
 		return recs
 	}
-	free := func() int64 {
-		var n int64
-		if err := s.DB().QueryRowContext(ctx, "SELECT free_blocks FROM pragma_database_size()").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	writeAll(t, s, append(day(0), day(1)...), 0)
-	var freed, reused int64
-	for d := 2; d < 5; d++ {
-		if _, err := s.DeleteBefore(ctx, day0.Truncate(24*time.Hour).Add(time.Duration(d-1)*24*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		afterDelete := free()
-		if afterDelete == 0 {
-			t.Errorf("day %d: retention freed no block", d)
-		}
-		writeAll(t, s, day(d), 0)
+	checkpoint := func() {
 		if _, err := s.DB().ExecContext(ctx, "CHECKPOINT"); err != nil {
 			t.Fatal(err)
 		}
-		freed += afterDelete
-		reused += afterDelete - free()
 	}
-	if reused <= 0 {
-		t.Errorf("retention freed %d blocks over three days; the writes after it reused %d", freed, reused)
+	writeAll(t, s, append(day(0), day(1)...), 0)
+	checkpoint()
+	twoDays := fileSize(path)
+	var freed int64
+	var sizes []int64
+	for d := 2; d < 8; d++ {
+		if _, err := s.DeleteBefore(ctx, start.Add(time.Duration(d-1)*24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		var f int64
+		if err := s.DB().QueryRowContext(ctx, "SELECT free_blocks FROM pragma_database_size()").Scan(&f); err != nil {
+			t.Fatal(err)
+		}
+		freed += f
+		writeAll(t, s, day(d), 0)
+		checkpoint()
+		sizes = append(sizes, fileSize(path))
+	}
+	if freed == 0 {
+		t.Error("retention never freed a block")
+	}
+	if largest := slices.Max(sizes); largest > 3*twoDays {
+		t.Errorf("two days take %d bytes; after each day deleted and written: %v: freed blocks are not reused", twoDays, sizes)
 	}
 	var n int
 	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&n); err != nil || n != 2*perDay {

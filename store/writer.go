@@ -84,6 +84,9 @@ type Writer struct {
 	late    atomic.Int64 // records committed for periods already sealed
 	highest atomic.Int64 // latest stime committed, Unix µs
 
+	lateMu      sync.Mutex
+	latePeriods map[int64]bool // sealed periods (Unix µs start) that got late records since the last Flush
+
 	errMu  sync.Mutex
 	err    error
 	closed bool
@@ -184,6 +187,10 @@ func (w *Writer) Flush() error {
 		w.fail(err)
 		return err
 	}
+	if err := w.redigest(); err != nil {
+		w.fail(err)
+		return err
+	}
 	if err := w.s.checkpointIfDue(w.ctl); err != nil {
 		w.fail(err)
 		return err
@@ -204,6 +211,19 @@ func (w *Writer) seal() error {
 	}
 	_, err := w.s.Seal(w.ctx, mark)
 	return err
+}
+
+// redigest digests again the sealed periods that got late records, so
+// the tamper-evidence chain covers them.
+func (w *Writer) redigest() error {
+	w.lateMu.Lock()
+	var los []time.Time
+	for lo := range w.latePeriods {
+		los = append(los, time.UnixMicro(lo).UTC())
+	}
+	clear(w.latePeriods)
+	w.lateMu.Unlock()
+	return w.s.redigest(w.ctx, los)
 }
 
 // Late is the number of records this writer has committed for periods
@@ -392,14 +412,26 @@ func (w *Writer) commit(conn *duckc.Native, b *batch) error {
 		err = b.app.Close()
 		b.app = nil
 	}
+	var late []int64
 	for lo, n := range b.late {
 		if err == nil {
 			err = conn.Exec(lateSQL(w.s.period, lo, n))
 		}
+		late = append(late, lo)
 		delete(b.late, lo)
 	}
 	if err == nil {
 		err = conn.Exec("COMMIT")
+	}
+	if err == nil && len(late) > 0 {
+		w.lateMu.Lock()
+		if w.latePeriods == nil {
+			w.latePeriods = map[int64]bool{}
+		}
+		for _, lo := range late {
+			w.latePeriods[lo] = true
+		}
+		w.lateMu.Unlock()
 	}
 	if err != nil {
 		conn.Exec("ROLLBACK")

@@ -153,12 +153,14 @@ func TestWriterCheckpoints(t *testing.T) {
 // forever. Run under the race detector by scripts/test.sh.
 func TestWriterLanesWithRetentionAndQueries(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t, "", Options{})
+	s := openTest(t, "", Options{Partition: "hour"})
 	w, err := s.NewWriter(ctx, WriterOptions{BatchSize: 1000, Lanes: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cutoff := day0.Add(30 * time.Second) // the first 30,000 records
+	// Records 100 ms apart from 10:00; retention removes the first hour's
+	// 36,000 (whole periods only).
+	cutoff := day0.Add(time.Hour)
 	stop := make(chan struct{})
 	retained := make(chan error, 1)
 	go func() {
@@ -187,7 +189,20 @@ func TestWriterLanesWithRetentionAndQueries(t *testing.T) {
 		}
 	}()
 	const n = 60000
-	writeMillis(t, w, n, 5000, nil)
+	recs := threeDays()
+	for i := range n {
+		r := recs[i%100]
+		r.Stime = day0.Add(time.Duration(i) * 100 * time.Millisecond)
+		r.Ltime = r.Stime
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+		if i%5000 == 4999 {
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +222,11 @@ func TestWriterLanesWithRetentionAndQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got int
-	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&got); err != nil || got != n-30000 {
-		t.Errorf("%d flows kept, %v; want %d", got, err, n-30000)
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM flows").Scan(&got); err != nil || got != n-36000 {
+		t.Errorf("%d flows kept, %v; want %d", got, err, n-36000)
+	}
+	if problems, err := s.Verify(ctx); err != nil || len(problems) != 0 {
+		t.Errorf("verify: %v, %v", problems, err)
 	}
 }
 

@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"import":        {"load flow records from ra -c output (delimited text) into a flow store", runImport},
 		"sql":           {"run SQL on a flow store and print the result", runSQL},
 		"retain":        {"delete records older than a duration", runRetain},
+		"verify":        {"check a store's sealed periods against their digests and chain", runVerify},
 		"ra":            {"print flow records as Argus ra does", runRa},
 		"racluster":     {"merge flow records as Argus racluster does", runRacluster},
 		"rasort":        {"sort flow records as Argus rasort does", runRasort},

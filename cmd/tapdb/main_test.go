@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"tapdb/store"
 	"testing"
 	"time"
 )
@@ -263,5 +264,39 @@ func TestHeldAndMissingStores(t *testing.T) {
 		if _, err := os.Stat(missing); err == nil {
 			t.Fatalf("tapdb %v created %s", args, missing)
 		}
+	}
+}
+
+// tapdb verify on a store made by the sensor: clean, then after one
+// record's byte count is changed, the altered period is named and the exit
+// status is 1.
+func TestVerify(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "flows.duckdb")
+	for _, c := range []string{"pcaps/zeek-icmp-5-pings.pcap", "pcapplusplus-tcp-mysql-fin-rst.pcap", "pcaps/zeek-wikipedia-mixed.pcap"} {
+		if !strings.HasPrefix(c, "pcaps/") {
+			c = "pcaps/" + c
+		}
+		if _, stderr, code := tapdb(t, "sensor", "-q", "-r", testdataPath(t, c), "-w", db); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	out, stderr, code := tapdb(t, "verify", db)
+	if code != 0 || !strings.HasPrefix(out, "ok: ") || strings.HasPrefix(out, "ok: 0 ") {
+		t.Fatalf("verify of an untouched store: %d %q %q", code, out, stderr)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec("UPDATE flows SET dbytes = dbytes + 1 WHERE stime = (SELECT min(stime) FROM flows)"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, _, code = tapdb(t, "verify", "-r", db)
+	if code != 1 || !strings.Contains(out, "no longer match its digest") {
+		t.Errorf("verify of an altered store: exit %d, %q", code, out)
+	}
+	if _, _, code := tapdb(t, "verify", filepath.Join(t.TempDir(), "typo.duckdb")); code == 0 {
+		t.Error("verify of a missing store succeeded")
 	}
 }
