@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"sensor":        {"read captures into a flow store", runSensor},
 		"import":        {"load flow records from ra -c output (delimited text) into a flow store", runImport},
 		"sql":           {"run SQL on a flow store and print the result", runSQL},
+		"export":        {"write sealed periods as Parquet (Hive layout) into a lake directory", runExport},
 		"retain":        {"delete records older than a duration", runRetain},
 		"verify":        {"check a store's sealed periods against their digests and chain", runVerify},
 		"ra":            {"print flow records as Argus ra does", runRa},
