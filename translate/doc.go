@@ -17,7 +17,10 @@
 // metric: "bytes gt 1000" is sbytes > 1000 OR dbytes > 1000, never the
 // total. After and/or a bare value reuses the previous primitive's
 // qualifiers ("port 80 or 443", "tcp dst port 80 or 443", "bytes gt 10 or
-// 20" = "… or bytes 20"). Keywords are lower-case and case-sensitive; a
+// 20" = "… or bytes 20"), and a parenthesised value list after a keyword
+// gives each value the words before it ("port (53 or 80)", "host (A or not
+// B)"). Ports compare too ("port gt 1024"); an undirected range "port A-B"
+// is Argus's (sport >= A or dport >= A) and (sport <= B or dport <= B). Keywords are lower-case and case-sensitive; a
 // keyword used as a name takes a backslash ("ip proto \tcp"). Service,
 // protocol and EtherType names come from package schema/names (built-in
 // copies of Debian's /etc/services and /etc/protocols), so results never

@@ -72,9 +72,36 @@ type gPrim struct {
 }
 
 type gItem struct {
+	Pos   lexer.Position
+	Dir   *gDir   `parser:"  @@"`
+	Group *gGroup `parser:"| \"(\" @@ \")\""`
+	Word  string  `parser:"| @(Word | String | Sym)"`
+}
+
+// gGroup is a parenthesised list of values after a primitive's keyword,
+// "port (53 or 80)", "host (A or not B)": each value takes the words
+// before the parenthesis (Argus 3.0.8 accepts it; nested parentheses are
+// a syntax error there too).
+type gGroup struct {
+	Head *gMember       `parser:"@@"`
+	Tail []*gMemberNext `parser:"@@*"`
+}
+
+type gMemberNext struct {
+	Pos    lexer.Position
+	Op     string   `parser:"@Bool"`
+	Member *gMember `parser:"@@"`
+}
+
+type gMember struct {
+	Pos   lexer.Position
+	Nots  []string `parser:"@Not*"`
+	Words []*gWord `parser:"@@+"`
+}
+
+type gWord struct {
 	Pos  lexer.Position
-	Dir  *gDir  `parser:"  @@"`
-	Word string `parser:"| @(Word | String | Sym)"`
+	Text string `parser:"@(Word | String | Sym)"`
 }
 
 // gDir is a direction qualifier: src, dst, "src or dst", "src and dst", …

@@ -141,7 +141,59 @@ func numericField(name string) bool {
 	return false
 }
 
+// group expands a primitive whose last item is a parenthesised value
+// list into one primitive per value, joined as the list joins them (left
+// to right, each value's not applying to it alone): "tcp port (53 or not
+// 80)" is "tcp port 53 or not tcp port 80".
+func (r *resolver) group(p *gPrim, afterBool bool) (Node, error) {
+	last := len(p.Items) - 1
+	for i, it := range p.Items {
+		if it.Group != nil && i != last {
+			return nil, &Error{Column: it.Pos.Column, Word: "(",
+				Msg: fmt.Sprintf("a parenthesised value list must end its primitive (column %d)", it.Pos.Column)}
+		}
+	}
+	if last == 0 {
+		return nil, &Error{Column: p.Pos.Column, Word: "(",
+			Msg: fmt.Sprintf("a parenthesised value list needs a keyword before it (column %d)", p.Pos.Column)}
+	}
+	g := p.Items[last].Group
+	one := func(m *gMember) (Node, error) {
+		if w := m.Words[0]; isKeyword(w.Text) || protoQuals[w.Text] {
+			return nil, &Error{Column: w.Pos.Column, Word: w.Text,
+				Msg: fmt.Sprintf("keyword '%s' at column %d inside a value list: the list after a keyword holds values", w.Text, w.Pos.Column)}
+		}
+		items := append([]*gItem(nil), p.Items[:last]...)
+		for _, w := range m.Words {
+			items = append(items, &gItem{Pos: w.Pos, Word: w.Text})
+		}
+		n, err := r.prim(&gPrim{Pos: p.Pos, Items: items}, afterBool)
+		if err != nil {
+			return nil, err
+		}
+		for range m.Nots {
+			n = &Not{X: n}
+		}
+		return n, nil
+	}
+	n, err := one(g.Head)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range g.Tail {
+		rn, err := one(t.Member)
+		if err != nil {
+			return nil, err
+		}
+		n = &Binary{Op: isAndOr(t.Op), Left: n, Right: rn}
+	}
+	return n, nil
+}
+
 func (r *resolver) prim(p *gPrim, afterBool bool) (Node, error) {
+	if hasGroup(p) {
+		return r.group(p, afterBool)
+	}
 	ws := primWords(p)
 	first := ws[0]
 	if len(ws) == 1 && first.dir == nil && !isKeyword(first.text) && !numericField(first.text) {
@@ -237,6 +289,15 @@ func (r *resolver) prim(p *gPrim, afterBool bool) (Node, error) {
 		return n, nil
 	}
 	return nil, unknownWord(w)
+}
+
+func hasGroup(p *gPrim) bool {
+	for _, it := range p.Items {
+		if it.Group != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // withClass restricts n to the qualifier's protocol class.
@@ -365,6 +426,26 @@ func (r *resolver) valued(q qual, ws []word, kw word) (Node, error) {
 	case "host", "net":
 		return r.address(q, ws, kw)
 	case "port":
+		if op, ok := cmpWords[v.text]; ok {
+			// "port gt 1024": a comparison on each named side.
+			if len(ws) != 2 {
+				if len(ws) == 1 {
+					return nil, wordError(v, "comparison", " needs a port after it")
+				}
+				return nil, wordError(ws[2], "unexpected word", "")
+			}
+			n, err := portNode(q, ws[1], kw)
+			if err != nil {
+				return nil, err
+			}
+			if p, ok := n.(*Port); ok {
+				if p.Lo != p.Hi {
+					return nil, wordError(ws[1], "port range", fmt.Sprintf(" cannot follow '%s'", v.text))
+				}
+				p.Cmp, p.Op = op != CmpEq, op
+			}
+			return n, nil
+		}
 		if err := single(); err != nil {
 			return nil, err
 		}

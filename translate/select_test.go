@@ -41,7 +41,8 @@ func TestSelect(t *testing.T) {
 		{"port http", []int64{1}},
 		{"port 80 or 443", []int64{1, 6}},
 		{"tcp dst port 80 or 443", []int64{1, 6}},
-		{"port 53-215", []int64{1, 3}},
+		{"port 53-215", []int64{1, 2, 3}}, // Argus: sport or dport >= 53, and sport or dport <= 215 (40000 -> 23)
+		{"dst port 53-215", []int64{1, 3}},
 		{"src port 40000-40010", []int64{2, 3}},
 		{"port 0x50", []int64{1}},
 		{"port 0120", []int64{1}},

@@ -198,12 +198,30 @@ func (n *MAC) sql(b *builder) string {
 }
 
 func (n *Port) sql(b *builder) string {
-	test := sides(n.Dir, b.col("sport"), b.col("dport"), func(c string) string {
-		if n.Lo == n.Hi {
+	var test string
+	switch {
+	case n.Cmp:
+		test = sides(n.Dir, b.col("sport"), b.col("dport"), func(c string) string {
+			return c + " " + cmpSQL[n.Op] + " " + b.arg(int64(n.Lo))
+		})
+	case n.Lo == n.Hi:
+		test = sides(n.Dir, b.col("sport"), b.col("dport"), func(c string) string {
 			return c + " = " + b.arg(int64(n.Lo))
-		}
-		return c + " BETWEEN " + b.arg(int64(n.Lo)) + " AND " + b.arg(int64(n.Hi))
-	})
+		})
+	case n.Dir == DirAny:
+		// Argus 3.0.8: each bound on either side (Port's doc).
+		lo := sides(DirAny, b.col("sport"), b.col("dport"), func(c string) string {
+			return c + " >= " + b.arg(int64(n.Lo))
+		})
+		hi := sides(DirAny, b.col("sport"), b.col("dport"), func(c string) string {
+			return c + " <= " + b.arg(int64(n.Hi))
+		})
+		test = "(" + lo + " AND " + hi + ")"
+	default:
+		test = sides(n.Dir, b.col("sport"), b.col("dport"), func(c string) string {
+			return c + " BETWEEN " + b.arg(int64(n.Lo)) + " AND " + b.arg(int64(n.Hi))
+		})
+	}
 	return "(" + b.ipProto(n.Protos...) + " AND " + test + ")"
 }
 

@@ -142,10 +142,19 @@ type MAC struct {
 
 func (n *MAC) String() string { return "ether " + n.Dir.prefix() + "host " + n.Addr }
 
-// Port is a port or port range test on flows whose protocol has ports.
+// Port is a port test on flows whose protocol has ports: equality
+// (Lo = Hi), a range Lo-Hi, or a comparison (Cmp: port Op Lo, "port gt
+// 1024").
+//
+// A range without a direction is what Argus 3.0.8 compiles: (sport >= Lo
+// or dport >= Lo) and (sport <= Hi or dport <= Hi), so "port 1000-2000"
+// also matches a flow from port 80 to port 50000. With src, dst or "src
+// and dst" each named port is within Lo-Hi.
 type Port struct {
 	Dir    Dir
 	Lo, Hi int
+	Cmp    bool
+	Op     CmpOp
 	Protos []int // IP protocols the test applies to (6, 17)
 }
 
@@ -155,7 +164,10 @@ func (n *Port) String() string {
 		q = protoName(n.Protos[0]) + " "
 	}
 	v := strconv.Itoa(n.Lo)
-	if n.Hi != n.Lo {
+	switch {
+	case n.Cmp:
+		v = cmpWord[n.Op] + " " + v
+	case n.Hi != n.Lo:
 		v += "-" + strconv.Itoa(n.Hi)
 	}
 	return q + n.Dir.prefix() + "port " + v

@@ -35,3 +35,22 @@ for c in $captures; do
 	done
 done
 mv "$tmp/counts" "$here/counts.txt"
+
+# sets.txt: for the filters of setfilters.txt, the StartTimes (Unix µs) of
+# the records ra selects, sorted, so that the test compares record sets.
+: > "$tmp/sets"
+for c in $captures; do
+	rm -f "$tmp/f.argus"
+	argus -X -A -m -R -r "$pcaps/$c" -w "$tmp/f.argus" 2>/dev/null
+	grep -v '^#' "$here/setfilters.txt" | grep . | while IFS= read -r f; do
+		# shellcheck disable=SC2086
+		ts=$(ra -X -n -u -L -1 -s stime -r "$tmp/f.argus" - $f 2>"$tmp/err" | tr -d ' .' | sed 's/^0*//' | sort -n | paste -s -d ' ' -)
+		if [ -s "$tmp/err" ]; then
+			echo "ra rejects filter '$f':" >&2
+			cat "$tmp/err" >&2
+			exit 1
+		fi
+		printf '%s\t%s\t%s\n' "$c" "$f" "$ts" >> "$tmp/sets"
+	done
+done
+mv "$tmp/sets" "$here/sets.txt"
