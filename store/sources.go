@@ -12,15 +12,19 @@ import (
 // bytes: the same capture given again under another name is the same
 // source.
 type Source struct {
-	SHA256   string // hex
-	Size     int64
-	Name     string // the path it was read from, the last time
-	Kind     string // capture, netflow, argus, csv
-	First    time.Time
-	Last     time.Time // zero when it held no packet or record
-	Records  int64
-	Times    int // how many times it was ingested
-	Ingested time.Time
+	SHA256 string // hex
+	// Fingerprint (hex) is the SHA-256 of the size (8 bytes big-endian),
+	// the first and the last 64 KiB: what an input is looked up by before
+	// it is read (capture.FingerprintFile).
+	Fingerprint string
+	Size        int64
+	Name        string // the path it was read from, the last time
+	Kind        string // capture, netflow, argus, csv
+	First       time.Time
+	Last        time.Time // zero when it held no packet or record
+	Records     int64
+	Times       int // how many times it was ingested
+	Ingested    time.Time
 }
 
 // IngestedError is the error for a source the store already holds.
@@ -37,15 +41,25 @@ func (e *IngestedError) Error() string {
 // LookupSource returns the source with the given SHA-256, if the store
 // holds it.
 func (s *Store) LookupSource(ctx context.Context, sha256 string) (Source, bool, error) {
+	return s.lookupSource(ctx, "sha256", sha256)
+}
+
+// LookupFingerprint returns the source with the given fingerprint, if the
+// store holds one (the most recently ingested, if several).
+func (s *Store) LookupFingerprint(ctx context.Context, fingerprint string) (Source, bool, error) {
+	return s.lookupSource(ctx, "fingerprint", fingerprint)
+}
+
+func (s *Store) lookupSource(ctx context.Context, column, value string) (Source, bool, error) {
 	var src Source
 	var first, last sql.NullTime
-	err := s.DB().QueryRowContext(ctx, "SELECT sha256, size, name, kind, first_time, last_time, records, times, ingested FROM tapdb_sources WHERE sha256 = ?", sha256).
-		Scan(&src.SHA256, &src.Size, &src.Name, &src.Kind, &first, &last, &src.Records, &src.Times, &src.Ingested)
+	err := s.DB().QueryRowContext(ctx, "SELECT sha256, fingerprint, size, name, kind, first_time, last_time, records, times, ingested FROM tapdb_sources WHERE "+column+" = ? ORDER BY ingested DESC LIMIT 1", value).
+		Scan(&src.SHA256, &src.Fingerprint, &src.Size, &src.Name, &src.Kind, &first, &last, &src.Records, &src.Times, &src.Ingested)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Source{}, false, nil
 	case err != nil:
-		return Source{}, false, fmt.Errorf("look up source %.12s: %w", sha256, err)
+		return Source{}, false, fmt.Errorf("look up source by %s %.12s: %w", column, value, err)
 	}
 	src.First, src.Last = first.Time.UTC(), last.Time.UTC()
 	return src, true, nil
@@ -61,6 +75,17 @@ func (s *Store) CheckSource(ctx context.Context, name, sha256 string, again bool
 	return &IngestedError{Name: name, Prev: prev}
 }
 
+// CheckFingerprint is CheckSource by fingerprint, for an input not read
+// yet: it refuses an input whose fingerprint the store holds (an
+// *IngestedError), unless again is set.
+func (s *Store) CheckFingerprint(ctx context.Context, name, fingerprint string, again bool) error {
+	prev, ok, err := s.LookupFingerprint(ctx, fingerprint)
+	if err != nil || !ok || again {
+		return err
+	}
+	return &IngestedError{Name: name, Prev: prev}
+}
+
 // RecordSource records that src's records are stored (once they are
 // committed): a source seen before has its name, times, count and
 // ingestion time replaced and its times counter incremented.
@@ -69,10 +94,10 @@ func (s *Store) RecordSource(ctx context.Context, src Source) error {
 	if !src.First.IsZero() {
 		first, last = src.First, src.Last
 	}
-	_, err := s.DB().ExecContext(ctx, `INSERT INTO tapdb_sources (sha256, size, name, kind, first_time, last_time, records) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (sha256) DO UPDATE SET size = EXCLUDED.size, name = EXCLUDED.name, kind = EXCLUDED.kind, first_time = EXCLUDED.first_time,
+	_, err := s.DB().ExecContext(ctx, `INSERT INTO tapdb_sources (sha256, fingerprint, size, name, kind, first_time, last_time, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, size = EXCLUDED.size, name = EXCLUDED.name, kind = EXCLUDED.kind, first_time = EXCLUDED.first_time,
 		last_time = EXCLUDED.last_time, records = EXCLUDED.records, times = tapdb_sources.times + 1, ingested = now()`,
-		src.SHA256, src.Size, src.Name, src.Kind, first, last, src.Records)
+		src.SHA256, src.Fingerprint, src.Size, src.Name, src.Kind, first, last, src.Records)
 	if err != nil {
 		return fmt.Errorf("record source %s: %w", src.Name, err)
 	}

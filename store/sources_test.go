@@ -11,12 +11,18 @@ import (
 func TestSources(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, "", Options{})
-	const h = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	const (
+		h  = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+		fp = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
+	)
 	if err := s.CheckSource(ctx, "a.pcap", h, false); err != nil {
 		t.Fatalf("a new source: %v", err)
 	}
+	if err := s.CheckFingerprint(ctx, "a.pcap", fp, false); err != nil {
+		t.Fatalf("a new source by fingerprint: %v", err)
+	}
 	first := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	if err := s.RecordSource(ctx, Source{SHA256: h, Size: 1234, Name: "a.pcap", Kind: "capture", First: first, Last: first.Add(time.Minute), Records: 42}); err != nil {
+	if err := s.RecordSource(ctx, Source{SHA256: h, Fingerprint: fp, Size: 1234, Name: "a.pcap", Kind: "capture", First: first, Last: first.Add(time.Minute), Records: 42}); err != nil {
 		t.Fatal(err)
 	}
 	err := s.CheckSource(ctx, "copy-of-a.pcap", h, false)
@@ -30,11 +36,18 @@ func TestSources(t *testing.T) {
 	if err := s.CheckSource(ctx, "a.pcap", h, true); err != nil {
 		t.Errorf("with again: %v", err)
 	}
-	if err := s.RecordSource(ctx, Source{SHA256: h, Size: 1234, Name: "copy-of-a.pcap", Kind: "capture", Records: 0}); err != nil {
+	err = s.CheckFingerprint(ctx, "b.pcap", fp, false)
+	if !errors.As(err, &ie) || ie.Prev.SHA256 != h || ie.Prev.Fingerprint != fp || !strings.Contains(err.Error(), "b.pcap was already ingested") {
+		t.Fatalf("the same fingerprint again: %v", err)
+	}
+	if err := s.CheckFingerprint(ctx, "b.pcap", fp, true); err != nil {
+		t.Errorf("fingerprint with again: %v", err)
+	}
+	if err := s.RecordSource(ctx, Source{SHA256: h, Fingerprint: fp, Size: 1234, Name: "copy-of-a.pcap", Kind: "capture", Records: 0}); err != nil {
 		t.Fatal(err)
 	}
 	srcs, err := s.Sources(ctx)
-	if err != nil || len(srcs) != 1 || srcs[0].Times != 2 || srcs[0].Name != "copy-of-a.pcap" || !srcs[0].First.IsZero() {
+	if err != nil || len(srcs) != 1 || srcs[0].Times != 2 || srcs[0].Name != "copy-of-a.pcap" || srcs[0].Fingerprint != fp || !srcs[0].First.IsZero() {
 		t.Errorf("sources %+v, %v", srcs, err)
 	}
 }
