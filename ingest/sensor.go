@@ -18,6 +18,9 @@ type Options struct {
 	// at the end of each file.
 	Progress func(Progress)
 	Logger   *slog.Logger
+	// Hash identifies each file while reading it (capture.FilesOptions.Hash):
+	// Stats.PerFile then holds its Identity.
+	Hash bool
 }
 
 // Progress reports how far ReadFiles got.
@@ -30,6 +33,10 @@ type Stats struct {
 	Bytes        int64 // wire bytes
 	DecodeErrors int64 // frames that could not be decoded at all
 	Flow         flow.Stats
+	// PerFile says what was read of each file begun and how many flow
+	// records it made (those emitted while it was read, flushed at its
+	// end included).
+	PerFile []capture.FileRead
 }
 
 // ReadFiles reads the capture files in order ("-" is standard input) and
@@ -48,19 +55,25 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 		log = slog.New(slog.DiscardHandler)
 	}
 	var st Stats
-	table := flow.NewTable(opts.Flow, emit)
 	dec := decode.NewDecoder()
 	var pkt decode.Packet
 	// Each file is read with fresh flow state, as Argus reads each -r file:
 	// the flows are flushed at its end, so a later file may hold older
 	// packets (flow.Table.Flush).
-	flush := func(string) error {
+	var records, before int64
+	count := func(r *schema.Record) error {
+		records++
+		return emit(r)
+	}
+	table := flow.NewTable(opts.Flow, count)
+	flush := func(f *capture.FileRead) error {
 		if err := table.Flush(); err != nil {
 			return fmt.Errorf("flush flows: %w", err)
 		}
+		f.Records, before = records-before, records
 		return nil
 	}
-	fopts := capture.FilesOptions{Supported: decode.Supported, Progress: opts.Progress, Logger: log, FileDone: flush}
+	fopts := capture.FilesOptions{Supported: decode.Supported, Progress: opts.Progress, Logger: log, FileDone: flush, Hash: opts.Hash}
 	rd, err := capture.ReadFrames(ctx, paths, fopts, func(_ string, frame *capture.Frame) error {
 		st.Packets++
 		st.Bytes += int64(frame.WireLen)
@@ -73,7 +86,7 @@ func ReadFiles(ctx context.Context, paths []string, opts Options, emit func(*sch
 		}
 		return table.Add(&pkt)
 	})
-	st.Files = rd.Files
+	st.Files, st.PerFile = rd.Files, rd.PerFile
 	st.Flow = table.Stats()
 	if err != nil {
 		return st, err

@@ -35,6 +35,20 @@
 // files, errors naming the file, packet number and offset, the context
 // looked at and progress reported every few thousand frames.
 //
+// With FilesOptions.Hash, ReadFrames identifies each file while reading
+// it (FileRead.Identity): the SHA-256 of its bytes as stored (before
+// gunzip), its size and its fingerprint, the SHA-256 of the size and the
+// first and last 64 KiB, which FingerprintFile computes up front from
+// three small reads. The loading commands look an input up by its
+// fingerprint before reading it and record both once its flows are
+// committed, so that the same capture given again, under any name, is
+// refused. The hashing reads no byte twice: a HashReader sits between
+// the file and the buffered reader, copies what each read returned into
+// 256 KiB chunks and hashes them on a goroutine of its own, so the frame
+// loop does not wait for SHA-256. A damaged regular file is read to its
+// end for its identity (its frames before the damage are stored); a pipe
+// or standard input is identified by the bytes read, and only after.
+//
 // A record whose original length is smaller than its captured length, or
 // larger than MaxWireLen (libpcap's 262144, on every link type), has a
 // damaged header (one flipped byte there once added 4 GB to a flow): its

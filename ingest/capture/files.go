@@ -20,9 +20,12 @@ type FilesOptions struct {
 	// Logger receives one line per damaged file; nil discards.
 	Logger *slog.Logger
 	// FileDone, if set, is called after each file's last frame (also after
-	// a damaged file's last whole frame), with the file's path. Its error
-	// stops the loop.
-	FileDone func(path string) error
+	// a damaged file's last whole frame), with what was read of it; it may
+	// set f.Records. Its error stops the loop.
+	FileDone func(f *FileRead) error
+	// Hash computes each file's Identity while it is read (on a goroutine
+	// of its own, without reading any byte twice): FileRead.Identity.
+	Hash bool
 }
 
 // Progress reports how far ReadFrames got.
@@ -40,6 +43,30 @@ type FilesRead struct {
 	// Damage joins the errors of the files damaged part-way (each naming
 	// the file, packet number and byte offset); nil if none was.
 	Damage error
+	// PerFile holds one entry per file begun, in order.
+	PerFile []FileRead
+}
+
+// FileRead is what ReadFrames read of one file.
+type FileRead struct {
+	Path   string
+	Frames int64
+	// First and Last are the earliest and the latest frame time (Unix
+	// nanoseconds); both 0 when the file held no frame.
+	First, Last int64
+	// Records is left to FileDone: the flow records the caller made of
+	// the file's frames.
+	Records int64
+	// Ended says the file was read to its end, or to its damage, and
+	// FileDone accepted it; a file stopped by an error or the context is
+	// not ended.
+	Ended   bool
+	Damaged bool
+	// Identity is the file's, with FilesOptions.Hash (Hashed then says so):
+	// of every byte of a regular file, damaged or not, and of the bytes
+	// read from standard input or a pipe.
+	Identity Identity
+	Hashed   bool
 }
 
 const (
@@ -67,7 +94,7 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	readers, err := OpenAll(paths)
+	readers, err := openReaders(paths, opts.Hash)
 	if err != nil {
 		return rd, err
 	}
@@ -83,11 +110,18 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 		frame  Frame
 		damage []error
 	)
+	rd.PerFile = make([]FileRead, 0, len(paths))
 	defer func() { rd.Damage = errors.Join(damage...) }()
 	for i, r := range readers {
 		path := paths[i]
 		rd.Files++
-		var lens badLens
+		rd.PerFile = append(rd.PerFile, FileRead{Path: path})
+		fr := &rd.PerFile[len(rd.PerFile)-1]
+		var (
+			lens        badLens
+			n           int64
+			first, last int64
+		)
 		for {
 			err := r.Next(&frame)
 			if err == io.EOF {
@@ -97,17 +131,28 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 				err = ReadError(path, err)
 				log.Error("capture damaged; keeping the frames before it", "err", err)
 				damage = append(damage, err)
+				fr.Damaged = true
 				break
 			}
 			if frame.BadWireLen {
 				lens.add(path, &frame, log)
 			}
+			if t := frame.TimeNanos; n == 0 {
+				first, last = t, t
+			} else if t < first {
+				first = t
+			} else if t > last {
+				last = t
+			}
+			n++
 			rd.Frames++
 			if err := fn(path, &frame); err != nil {
+				fr.Frames, fr.First, fr.Last = n, first, last
 				return rd, fmt.Errorf("%s: packet %d at offset %d: %w", path, frame.Number, frame.Offset, err)
 			}
 			if rd.Frames%ctxEvery == 0 {
 				if err := ctx.Err(); err != nil {
+					fr.Frames, fr.First, fr.Last = n, first, last
 					return rd, err
 				}
 				if opts.Progress != nil && rd.Frames%ProgressEvery == 0 {
@@ -115,14 +160,20 @@ func ReadFrames(ctx context.Context, paths []string, opts FilesOptions, fn func(
 				}
 			}
 		}
+		fr.Frames, fr.First, fr.Last = n, first, last
 		if err := lens.err(); err != nil {
 			damage = append(damage, err)
+			fr.Damaged = true
+		}
+		if fr.Identity, fr.Hashed, err = identify(r); err != nil {
+			return rd, err
 		}
 		if opts.FileDone != nil {
-			if err := opts.FileDone(path); err != nil {
+			if err := opts.FileDone(fr); err != nil {
 				return rd, fmt.Errorf("%s: after its last packet: %w", path, err)
 			}
 		}
+		fr.Ended = true
 		if opts.Progress != nil {
 			opts.Progress(Progress{File: path, Offset: frame.Offset, Packets: rd.Frames, Done: true})
 		}

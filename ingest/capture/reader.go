@@ -118,6 +118,12 @@ const bufferedReadLen = 64 << 10
 // its first bytes and reads its file header. An empty file, or one that is
 // neither pcap, pcapng nor gzip, is refused with a *FormatError.
 func Open(path string) (Reader, error) {
+	return open(path, false)
+}
+
+// open is Open, hashing the file's bytes as they are read when hash is
+// set (see identify).
+func open(path string, hash bool) (Reader, error) {
 	name := path
 	var f *os.File
 	if path == "-" {
@@ -138,11 +144,50 @@ func Open(path string) (Reader, error) {
 	if f == os.Stdin {
 		closer = nil
 	}
-	r, err := newReader(name, f, size, closer)
-	if err != nil && closer != nil {
-		f.Close()
+	var in io.Reader = f
+	var hr *HashReader
+	if hash {
+		hr = NewHashReader(f)
+		in = hr
 	}
-	return r, err
+	r, err := newReader(name, in, size, closer)
+	if err != nil {
+		if closer != nil {
+			f.Close()
+		}
+		return nil, err
+	}
+	if hr != nil {
+		s := r.(framer).source()
+		s.hash, s.regular = hr, size >= 0
+	}
+	return r, nil
+}
+
+// framer is what both readers are: a Reader over a source.
+type framer interface {
+	Reader
+	source() *source
+}
+
+func (r *pcapReader) source() *source   { return r.src }
+func (r *pcapngReader) source() *source { return r.src }
+
+// identify ends the hashing of a reader opened with hash set and returns
+// the identity of its file: of every byte of a regular file (the bytes
+// after a damaged part are read too), of the bytes read from a pipe or
+// standard input. ok is false for a reader opened without hash.
+func identify(r Reader) (id Identity, ok bool, err error) {
+	f, isFramer := r.(framer)
+	if !isFramer || f.source().hash == nil {
+		return Identity{}, false, nil
+	}
+	s := f.source()
+	id, err = s.hash.Sum(s.regular)
+	if err != nil {
+		return Identity{}, false, fmt.Errorf("identify %s: %w", s.name, err)
+	}
+	return id, true, nil
 }
 
 // NewReader reads a capture from r, which need not be a file; name is used in
@@ -204,6 +249,10 @@ type source struct {
 	size   int64 // total bytes, -1 if unknown (pipes, gzip)
 	gz     *gzip.Reader
 	closer io.Closer
+	// hash, when set, hashes the file's bytes (under gzip) as they are
+	// read; regular says the file is a regular file (not a pipe).
+	hash    *HashReader
+	regular bool
 }
 
 // readFull reads len(b) bytes. It returns the count read and io.EOF only if
@@ -260,6 +309,9 @@ func (s *source) readError(packet int, off int64, what string, got, want int64, 
 }
 
 func (s *source) close() error {
+	if s.hash != nil {
+		s.hash.Close()
+	}
 	var err error
 	if s.gz != nil {
 		err = s.gz.Close()
@@ -291,9 +343,13 @@ func grow(buf []byte, n int) []byte {
 // not a capture is refused before anything is done with the others. On an
 // error the readers already opened are closed.
 func OpenAll(paths []string) ([]Reader, error) {
+	return openReaders(paths, false)
+}
+
+func openReaders(paths []string, hash bool) ([]Reader, error) {
 	readers := make([]Reader, 0, len(paths))
 	for _, p := range paths {
-		r, err := Open(p)
+		r, err := open(p, hash)
 		if err != nil {
 			CloseAll(readers)
 			return nil, fmt.Errorf("open capture: %w", err)

@@ -23,6 +23,10 @@ type FileOptions struct {
 	// Decoder configures the NetFlow/IPFIX decoder.
 	Decoder netflow.Config
 	Logger  *slog.Logger
+	// Hash identifies each capture while reading it
+	// (capture.FilesOptions.Hash): FileStats.PerFile then holds its
+	// Identity.
+	Hash bool
 }
 
 // FileStats count what ReadCaptures saw.
@@ -33,6 +37,10 @@ type FileStats struct {
 	Fragments int64 // IP fragments skipped
 	Malformed int64 // datagrams the decoder reported a problem with
 	Decoder   netflow.Stats
+	// PerFile says what was read of each capture begun and how many
+	// records were emitted while it was read (the records paired or
+	// flushed at the very end count for the last capture).
+	PerFile []capture.FileRead
 }
 
 // ReadCaptures decodes the NetFlow/IPFIX datagrams carried in capture files
@@ -56,8 +64,12 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 	}
 	var st FileStats
 	dec := netflow.NewDecoder(opts.Decoder)
-	var emitErr error
+	var (
+		emitErr         error
+		records, before int64
+	)
 	sink := func(r *schema.Record) error {
+		records++
 		if err := emit(r); err != nil {
 			emitErr = err
 			return err
@@ -66,7 +78,12 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 	}
 	frames := decode.NewDecoder()
 	var pkt decode.Packet
-	rd, err := capture.ReadFrames(ctx, paths, capture.FilesOptions{Logger: log}, func(path string, frame *capture.Frame) error {
+	fileDone := func(f *capture.FileRead) error {
+		f.Records, before = records-before, records
+		return nil
+	}
+	fopts := capture.FilesOptions{Logger: log, Hash: opts.Hash, FileDone: fileDone}
+	rd, err := capture.ReadFrames(ctx, paths, fopts, func(path string, frame *capture.Frame) error {
 		d, why := udpDatagram(frames, frame.LinkType, frame.Data, &pkt)
 		if why == skipFragment {
 			st.Fragments++
@@ -89,12 +106,15 @@ func ReadCaptures(ctx context.Context, paths []string, opts FileOptions, emit fu
 		}
 		return nil
 	})
-	st.Files, st.Frames = rd.Files, rd.Frames
+	st.Files, st.Frames, st.PerFile = rd.Files, rd.Frames, rd.PerFile
 	if err != nil {
 		return st, err
 	}
 	if err := dec.Flush(sink); err != nil {
 		return st, fmt.Errorf("flush paired records: %w", err)
+	}
+	if n := len(st.PerFile); n > 0 {
+		st.PerFile[n-1].Records += records - before
 	}
 	st.Decoder = dec.Stats()
 	return st, rd.Damage
