@@ -66,24 +66,27 @@ func (s *Store) lookupSource(ctx context.Context, column, value string) (Source,
 }
 
 // CheckSource refuses a source the store already holds (an
-// *IngestedError), unless again is set.
+// *IngestedError), unless again is set. A source that gave no records is
+// not refused: reading it again (with other options, say) cannot store
+// anything twice.
 func (s *Store) CheckSource(ctx context.Context, name, sha256 string, again bool) error {
 	prev, ok, err := s.LookupSource(ctx, sha256)
-	if err != nil || !ok || again {
+	return refuse(name, prev, ok && prev.Records > 0, again, err)
+}
+
+func refuse(name string, prev Source, held, again bool, err error) error {
+	if err != nil || !held || again {
 		return err
 	}
 	return &IngestedError{Name: name, Prev: prev}
 }
 
 // CheckFingerprint is CheckSource by fingerprint, for an input not read
-// yet: it refuses an input whose fingerprint the store holds (an
-// *IngestedError), unless again is set.
+// yet: it refuses an input whose fingerprint the store holds with records
+// (an *IngestedError), unless again is set.
 func (s *Store) CheckFingerprint(ctx context.Context, name, fingerprint string, again bool) error {
 	prev, ok, err := s.LookupFingerprint(ctx, fingerprint)
-	if err != nil || !ok || again {
-		return err
-	}
-	return &IngestedError{Name: name, Prev: prev}
+	return refuse(name, prev, ok && prev.Records > 0, again, err)
 }
 
 // RecordSource records that src's records are stored (once they are

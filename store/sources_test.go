@@ -46,6 +46,13 @@ func TestSources(t *testing.T) {
 	if err := s.RecordSource(ctx, Source{SHA256: h, Fingerprint: fp, Size: 1234, Name: "copy-of-a.pcap", Kind: "capture", Records: 0}); err != nil {
 		t.Fatal(err)
 	}
+	// A source that gave no records (the last time) is not refused.
+	if err := s.CheckSource(ctx, "a.pcap", h, false); err != nil {
+		t.Errorf("a source that gave no records: %v", err)
+	}
+	if err := s.CheckFingerprint(ctx, "a.pcap", fp, false); err != nil {
+		t.Errorf("a source that gave no records, by fingerprint: %v", err)
+	}
 	srcs, err := s.Sources(ctx)
 	if err != nil || len(srcs) != 1 || srcs[0].Times != 2 || srcs[0].Name != "copy-of-a.pcap" || srcs[0].Fingerprint != fp || !srcs[0].First.IsZero() {
 		t.Errorf("sources %+v, %v", srcs, err)
