@@ -41,7 +41,7 @@ func Build(o *Options, now time.Time) (*Query, error) {
 		q.SQL = countSQL(o, where)
 		return q, nil
 	}
-	fields, err := ResolveFields(o.Fields)
+	fields, err := ResolveFieldsFrom(o.BaseFields, o.Fields)
 	if err != nil {
 		return nil, err
 	}

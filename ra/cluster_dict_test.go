@@ -40,7 +40,7 @@ func TestClusterDictionary(t *testing.T) {
 		t.Run(tt.capture+" "+tt.key, func(t *testing.T) {
 			args := []string{"-r", filepath.Join("..", "testdata", "pcaps", tt.capture), "-m", tt.key,
 				"-M", "nocorrect", "-L", "-1", "-c", "|", "-s", tt.key + " flgs proto dir"}
-			o, err := Parse(Racluster, args)
+			o, err := parseNoRC(Racluster, args)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -69,7 +69,7 @@ func TestClusterMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(p Program, args string) string {
-		o, err := Parse(p, append([]string{"-r", path}, strings.Fields(args)...))
+		o, err := parseNoRC(p, append([]string{"-r", path}, strings.Fields(args)...))
 		if err != nil {
 			t.Fatal(err)
 		}

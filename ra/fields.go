@@ -25,13 +25,27 @@ type Field struct {
 // removes; ":len" after a name sets its width (":len:fmt" is accepted, the
 // printf format ignored).
 func ResolveFields(specs []string) ([]Field, error) {
+	return ResolveFieldsFrom(nil, specs)
+}
+
+// ResolveFieldsFrom is ResolveFields starting from base (an rarc's
+// RA_FIELD_SPECIFIER, in -s syntax) instead of ra's default columns when
+// base is not empty.
+func ResolveFieldsFrom(base, specs []string) ([]Field, error) {
 	var out []Field
-	for _, name := range schema.DefaultRaFields() {
-		f, err := newField(name, 0)
-		if err != nil {
-			return nil, err
+	if len(base) > 0 {
+		var err error
+		if out, err = ResolveFields(base); err != nil {
+			return nil, optErr("RA_FIELD_SPECIFIER: %v", err)
 		}
-		out = append(out, f)
+	} else {
+		for _, name := range schema.DefaultRaFields() {
+			f, err := newField(name, 0)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, f)
+		}
 	}
 	replaced := false
 	for _, spec := range specs {

@@ -167,7 +167,7 @@ func TestPrinterMatchesRa(t *testing.T) {
 		rows := readValues(t, golden(t, cp+".values.csv"))
 		for _, cmd := range readCmds(t, "print.cmds") {
 			t.Run(cp+"/"+cmd[0], func(t *testing.T) {
-				o, err := Parse(Ra, append([]string{"-r", "x"}, strings.Fields(cmd[1])...))
+				o, err := parseNoRC(Ra, append([]string{"-r", "x"}, strings.Fields(cmd[1])...))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -239,7 +239,7 @@ func TestRacountMatchesArgus(t *testing.T) {
 
 func runTapdb(t *testing.T, p Program, args []string) string {
 	t.Helper()
-	o, err := Parse(p, args)
+	o, err := parseNoRC(p, args)
 	if err != nil {
 		t.Fatal(err)
 	}

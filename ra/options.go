@@ -52,6 +52,12 @@ type Options struct {
 	Explain   bool     // -E: print the SQL and its arguments, run nothing
 	Help      bool     // -h
 	Filter    []string // the words after "-" or "--"
+	// BaseFields replace ra's default columns (RA_FIELD_SPECIFIER in an
+	// rarc file); -s edits or replaces them as it does the default.
+	BaseFields []string
+	// Warnings name what the rarc files set that tapdb does not honour.
+	Warnings []string
+	rcFilter string // RA_FILTER: the filter when the command line has none
 }
 
 // JSON reports whether -M json was given.
@@ -76,22 +82,37 @@ func optErr(format string, a ...any) error { return &OptionError{Msg: fmt.Sprint
 // optionsWithArg are the single-argument options; multi are those that,
 // as in Argus, also take the words that follow until the next option.
 const (
-	optionsWithArg = "ScLtNp"
+	optionsWithArg = "ScLtNpF"
 	optionsMulti   = "rsmM"
 	optionsBool    = "nuEhX"
 )
 
-// Parse reads an Argus command line for prog. Options may be clustered
-// (-nn, -un) and their argument attached (-N20, -c,) or separate (-L -1).
-// -r, -s, -m and -M take the next word and every following word that does
-// not start with '-'.
-// Everything after a lone "-" or "--" is the filter, as are words left
-// over between options.
+// Parse reads an Argus command line for prog, starting from ra's rarc
+// files (DefaultConfig: /etc/ra.conf, $ARGUSHOME/ra.conf, $HOME/.rarc)
+// unless -X is given.
 func Parse(prog Program, args []string) (*Options, error) {
+	return ParseConfig(prog, args, DefaultConfig())
+}
+
+// ParseConfig reads an Argus command line for prog, starting from the
+// rarc files of c unless -X is given; -F FILE applies FILE where it
+// stands among the options. Options may be clustered (-nn, -un) and their
+// argument attached (-N20, -c,) or separate (-L -1). -r, -s, -m and -M
+// take the next word and every following word that does not start with
+// '-'. Everything after a lone "-" or "--" is the filter, as are words
+// left over between options.
+func ParseConfig(prog Program, args []string, cfg Config) (*Options, error) {
 	if !prog.Valid() {
 		return nil, optErr("unknown program %q", prog)
 	}
 	o := &Options{Program: prog, Precision: 6}
+	if !noRarc(args) {
+		for _, f := range cfg.files() {
+			if err := o.applyRarc(cfg, f, true); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "-" || a == "--" {
@@ -123,7 +144,7 @@ func Parse(prog Program, args []string) (*Options, error) {
 					o.Explain = true
 				case 'h':
 					o.Help = true
-				case 'X': // Argus: ignore rarc files; tapdb reads none
+				case 'X': // no rarc files: see noRarc
 				}
 				continue
 			case strings.IndexByte(optionsWithArg, c) >= 0 || strings.IndexByte(optionsMulti, c) >= 0:
@@ -146,11 +167,20 @@ func Parse(prog Program, args []string) (*Options, error) {
 					vals = append(vals, args[i])
 				}
 			}
+			if c == 'F' {
+				if err := o.applyRarc(cfg, val, false); err != nil {
+					return nil, err
+				}
+				break
+			}
 			if err := o.set(c, vals); err != nil {
 				return nil, err
 			}
 			break
 		}
+	}
+	if len(o.Filter) == 0 && strings.TrimSpace(o.rcFilter) != "" {
+		o.Filter = []string{o.rcFilter}
 	}
 	if err := o.check(); err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.prog)+" "+tt.args, func(t *testing.T) {
-			got, err := Parse(tt.prog, strings.Fields(tt.args))
+			got, err := parseNoRC(tt.prog, strings.Fields(tt.args))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			_, err := Parse(tt.prog, strings.Fields(tt.args))
+			_, err := parseNoRC(tt.prog, strings.Fields(tt.args))
 			var oe *OptionError
 			if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want an OptionError containing %q", err, tt.want)
@@ -135,7 +135,7 @@ func TestBuildSQL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.prog)+" "+tt.args, func(t *testing.T) {
-			o, err := Parse(tt.prog, strings.Fields(tt.args))
+			o, err := parseNoRC(tt.prog, strings.Fields(tt.args))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +160,7 @@ func TestBuildSQL(t *testing.T) {
 
 func TestBuildRefuses(t *testing.T) {
 	for _, args := range []string{"-r f - prot tcp", "-r f -s nosuch", "-r f -t garbage"} {
-		o, err := Parse(Ra, strings.Fields(args))
+		o, err := parseNoRC(Ra, strings.Fields(args))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +169,7 @@ func TestBuildRefuses(t *testing.T) {
 		}
 	}
 	for _, args := range []string{"-r f -m saddr/200", "-r f -m bogus"} {
-		o, err := Parse(Racluster, strings.Fields(args))
+		o, err := parseNoRC(Racluster, strings.Fields(args))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func FuzzParseBuild(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, prog, line string) {
-		o, err := Parse(Program(prog), strings.Fields(line))
+		o, err := parseNoRC(Program(prog), strings.Fields(line))
 		if err != nil {
 			return
 		}
@@ -206,4 +206,10 @@ func FuzzParseBuild(f *testing.F) {
 			t.Errorf("%s %s: empty SQL", prog, line)
 		}
 	})
+}
+
+// parseNoRC parses a command line without reading any rarc file, so that
+// tests do not depend on the machine's /etc/ra.conf or ~/.rarc.
+func parseNoRC(p Program, args []string) (*Options, error) {
+	return ParseConfig(p, args, Config{})
 }

@@ -35,6 +35,11 @@ func Run(ctx context.Context, env Env, o *Options) error {
 		_, err := io.WriteString(env.Stdout, Usage(o.Program))
 		return err
 	}
+	if env.Log != nil {
+		for _, w := range o.Warnings {
+			env.Log.Warn(w)
+		}
+	}
 	now := env.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -212,8 +217,12 @@ func Usage(p Program) string {
   -u                 Unix seconds instead of time of day
   -M json            JSON lines instead of columns
   -E                 print the SQL and its arguments, run nothing
+  -F FILE            read rarc keys from FILE here among the options
+  -X                 read no /etc/ra.conf, $ARGUSHOME/ra.conf or ~/.rarc
   -h                 this help
 %[3]s
 FILTER is an Argus filter expression after - or --, one argument or many words.
+rarc keys honoured: RA_FIELD_DELIMITER RA_FIELD_SPECIFIER RA_PRINT_LABELS RA_PRINT_NAMES
+RA_PRINT_UNIX_TIME RA_USEC_PRECISION RA_TIMERANGE RA_FILTER (others are named in a warning).
 `, p, DefaultPort, extra)
 }
