@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"tapdb/ingest"
+	"tapdb/ingest/capture"
 	"tapdb/ingest/collector"
 	"tapdb/ingest/live"
 	"tapdb/internal/duckc"
@@ -262,17 +264,69 @@ wait:
 	return runErr
 }
 
+// readCaptures reads the captures of cfg.Read into the store before
+// serving. A capture the store already holds (the same bytes, under any
+// name, looked up by fingerprint) is skipped with a log line, so that a
+// daemon restarted with the same -r does not store its flows twice, and
+// new captures are read; each capture read to its end is recorded once its
+// flows are committed (a crash in between leaves it unrecorded: it is read
+// again at the next start). Standard input is read and recorded, never
+// skipped.
 func (d *runner) readCaptures(ctx context.Context, cfg Config) error {
+	paths := make([]string, 0, len(cfg.Read))
+	seen := make(map[string]bool, len(cfg.Read))
+	for _, p := range cfg.Read {
+		fp, ok := "", false
+		if p != "-" {
+			sum, _, regular, err := capture.FingerprintFile(p)
+			if err != nil {
+				return err
+			}
+			fp, ok = hex.EncodeToString(sum[:]), regular
+		}
+		if ok && seen[fp] {
+			d.log.Info("capture given twice; reading it once", "capture", p)
+			continue
+		}
+		if ok {
+			seen[fp] = true
+			prev, found, err := d.st.LookupFingerprint(ctx, fp)
+			if err != nil {
+				return err
+			}
+			if found && prev.Records > 0 { // one that gave no records is read again
+				d.log.Info("capture already ingested; skipping it", "capture", p, "ingested", prev.Ingested, "as", prev.Name, "records", prev.Records)
+				continue
+			}
+		}
+		paths = append(paths, p)
+	}
+	if len(paths) == 0 {
+		return nil
+	}
 	var (
 		stats   ingest.Stats
 		readErr error
 	)
+	opts := ingest.Options{Flow: cfg.FlowConfig(), Logger: d.log, Hash: true}
 	err := d.st.Load(ctx, store.WriterOptions{BatchSize: cfg.Batch}, func(ctx context.Context, emit func(*schema.Record) error) error {
-		stats, readErr = ingest.ReadFiles(ctx, cfg.Read, ingest.Options{Flow: cfg.FlowConfig(), Logger: d.log}, emit)
+		stats, readErr = ingest.ReadFiles(ctx, paths, opts, emit)
 		return nil // a capture read in part still serves its flows: logged below
 	})
 	if err != nil {
 		return errors.Join(readErr, err)
+	}
+	for i := range stats.PerFile {
+		f := &stats.PerFile[i]
+		if !f.Ended || !f.Hashed {
+			continue
+		}
+		sha, fp := f.Identity.Hex()
+		first, last := f.Times()
+		src := store.Source{SHA256: sha, Fingerprint: fp, Size: f.Identity.Size, Name: f.Path, Kind: "capture", First: first, Last: last, Records: f.Records}
+		if err := d.st.RecordSource(ctx, src); err != nil {
+			return err
+		}
 	}
 	if readErr != nil {
 		d.log.Error("capture read in part; serving the flows read before the problem", "err", readErr)

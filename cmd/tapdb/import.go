@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tapdb/ingest/argusfile"
+	"tapdb/ingest/capture"
 	"tapdb/ingest/csvimport"
 	"tapdb/schema"
 	"tapdb/store"
@@ -25,6 +26,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	tz := fs.String("tz", "Local", "time zone of formatted times (ra prints local time); Unix times (-u) are absolute")
 	srcid := fs.String("srcid", "", "source id for records without a SrcId column")
 	delim := fs.String("c", "", "field delimiter (ra -c); default: detected from the header")
+	again := fs.Bool("again", false, "import files this store already holds (the same bytes, under any name) once more, storing their records again")
 	partition := periodFlag(fs)
 	verbose := fs.Bool("v", false, "log progress")
 	if err := parseFlags(fs, args); err != nil {
@@ -84,6 +86,16 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		isArgus[i] = ok
 	}
+	// The same file twice, or one the store holds, is refused by its
+	// fingerprint (standard input too: it was spooled to a file).
+	ins, err := checkInputs(files, *again, func(string) error { return nil })
+	if err != nil {
+		return err
+	}
+	for i := range ins {
+		ins[i].path = shown[i] // for messages: stdin, not its spooled copy
+	}
+	ids := make([]capture.Identity, len(files))
 
 	// Pass 1: read everything, write nothing. Any bad row stops the import
 	// before the store is touched. Damage in an Argus file does not: the
@@ -96,7 +108,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	)
 	for i, f := range files {
 		if isArgus[i] {
-			n, dmg, err := scanArgusFile(ctx, f, shown[i], nil)
+			n, dmg, err := scanArgusFile(ctx, f, shown[i], nil, &ids[i])
 			if err != nil {
 				return err
 			}
@@ -107,7 +119,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			total += n
 			continue
 		}
-		sc, err := scanImportFile(ctx, f, opts, nil)
+		sc, err := scanImportFile(ctx, f, opts, nil, &ids[i])
 		if err != nil {
 			return fmt.Errorf("%s: %w", shown[i], err)
 		}
@@ -138,30 +150,61 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	// writer is aborted, so nothing is imported then either.
 	var written int64
 	wopts := store.WriterOptions{BatchSize: int(min(total+1, 1<<62)), Lanes: 1, AllOrNothing: true}
-	err = store.Load(ctx, *out, store.Options{Partition: *partition, Logger: log}, wopts,
-		func(ctx context.Context, emit func(*schema.Record) error) error {
-			for i, f := range files {
-				if isArgus[i] {
-					n, _, err := scanArgusFile(ctx, f, shown[i], emit)
-					if err != nil {
-						return err
-					}
-					written += n
-					continue
+	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := refuseIngested(ctx, st, ins, *again); err != nil {
+		return err
+	}
+	read := make([]capture.FileRead, len(files)) // for recordSources
+	err = st.Load(ctx, wopts, func(ctx context.Context, emit func(*schema.Record) error) error {
+		for i, f := range files {
+			fr := &read[i]
+			*fr = capture.FileRead{Path: shown[i], Ended: true, Hashed: true, Identity: ids[i]}
+			track := func(r *schema.Record) error {
+				if t := r.Stime.UnixNano(); fr.Frames == 0 || t < fr.First {
+					fr.First = t
 				}
-				sc, err := scanImportFile(ctx, f, opts, emit)
-				if err == nil && len(sc.bad) > 0 {
-					err = fmt.Errorf("changed while importing: line %d: %w", sc.bad[0].Line, sc.bad[0].Err)
+				if t := r.Ltime.UnixNano(); fr.Frames == 0 || t > fr.Last {
+					fr.Last = t
 				}
-				if err != nil {
-					return fmt.Errorf("%s: %w", shown[i], err)
-				}
-				written += sc.records
+				fr.Frames++
+				return emit(r)
 			}
-			return nil
-		})
+			if isArgus[i] {
+				n, _, err := scanArgusFile(ctx, f, shown[i], track, nil)
+				if err != nil {
+					return err
+				}
+				written += n
+				fr.Records = n
+				continue
+			}
+			sc, err := scanImportFile(ctx, f, opts, track, nil)
+			if err == nil && len(sc.bad) > 0 {
+				err = fmt.Errorf("changed while importing: line %d: %w", sc.bad[0].Line, sc.bad[0].Err)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", shown[i], err)
+			}
+			written += sc.records
+			fr.Records = sc.records
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("%w: nothing imported", err)
+	}
+	kinds := map[bool]string{true: "argus", false: "csv"}
+	for i := range read {
+		if err := recordSources(ctx, e, st, kinds[isArgus[i]], ins[i:i+1], read[i:i+1]); err != nil {
+			return err
+		}
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close store %s: %w", *out, err)
 	}
 	log.Info("import done", "files", len(files), "records", written, "elapsed", time.Since(start))
 	fmt.Fprintf(e.stderr, "tapdb import: %d records from %d files into %s\n", written, len(files), *out)
@@ -176,8 +219,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 // *argusfile.FormatError with the file and byte offset) after the records
 // before it; err is what else stopped the read. name is the file's name
 // for messages (stdin is spooled to a temporary file).
-func scanArgusFile(ctx context.Context, path, name string, write func(*schema.Record) error) (n int64, dmg, err error) {
-	r, err := argusfile.Open(path)
+func scanArgusFile(ctx context.Context, path, name string, write func(*schema.Record) error, id *capture.Identity) (n int64, dmg, err error) {
+	f, hr, err := openHashed(path, id)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	r, err := argusfile.NewReader(path, hr)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -191,13 +239,13 @@ func scanArgusFile(ctx context.Context, path, name string, write func(*schema.Re
 		}
 		err := r.Next(&rec)
 		if err == io.EOF {
-			return n, nil, nil
+			return n, nil, sumHashed(hr, id)
 		}
 		if err != nil {
 			var fe *argusfile.FormatError
 			if errors.As(err, &fe) {
 				fe.File = name
-				return n, fe, nil
+				return n, fe, sumHashed(hr, id)
 			}
 			return n, nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -219,15 +267,16 @@ type importScan struct {
 }
 
 // scanImportFile reads one file, handing each good record to write (if not
-// nil; it then stops at the first bad row).
-func scanImportFile(ctx context.Context, path string, opts csvimport.Options, write func(*schema.Record) error) (importScan, error) {
+// nil; it then stops at the first bad row). With id, the file's identity
+// is computed while it is read (see openHashed).
+func scanImportFile(ctx context.Context, path string, opts csvimport.Options, write func(*schema.Record) error, id *capture.Identity) (importScan, error) {
 	var sc importScan
-	f, err := os.Open(path)
+	f, hr, err := openHashed(path, id)
 	if err != nil {
 		return sc, fmt.Errorf("open input: %w", err)
 	}
 	defer f.Close()
-	r, err := csvimport.NewReader(f, opts)
+	r, err := csvimport.NewReader(hr, opts)
 	if err != nil {
 		return sc, err
 	}
@@ -242,7 +291,7 @@ func scanImportFile(ctx context.Context, path string, opts csvimport.Options, wr
 		err := r.Read(&rec)
 		if err == io.EOF {
 			sc.warnings = append(sc.warnings, r.Notes()...)
-			return sc, nil
+			return sc, sumHashed(hr, id)
 		}
 		var re *csvimport.RowError
 		if errors.As(err, &re) {
@@ -266,6 +315,28 @@ func scanImportFile(ctx context.Context, path string, opts csvimport.Options, wr
 			}
 		}
 	}
+}
+
+// openHashed opens the file at path; with id, what is read from the
+// returned reader is hashed for sumHashed to store in id.
+func openHashed(path string, id *capture.Identity) (*os.File, io.Reader, error) {
+	f, err := os.Open(path)
+	if err != nil || id == nil {
+		return f, f, err
+	}
+	return f, capture.NewHashReader(f), nil
+}
+
+// sumHashed stores in id the identity of the whole file under r (the
+// bytes not read yet are read), if openHashed was given id.
+func sumHashed(r io.Reader, id *capture.Identity) error {
+	hr, ok := r.(*capture.HashReader)
+	if !ok || id == nil {
+		return nil
+	}
+	var err error
+	*id, err = hr.Sum(true)
+	return err
 }
 
 // spoolStdin copies standard input to a temporary file, since import reads

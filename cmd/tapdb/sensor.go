@@ -26,6 +26,7 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	// Argus writes srcid 0.0.0.0 unless -e (or ARGUS_MONITOR_ID) says
 	// otherwise, with or without Debian's /etc/argus.conf (emp.).
 	fs.StringVar(&cfg.Srcid, "e", "0.0.0.0", "source id written to every record (Argus -e; argus's default is 0.0.0.0)")
+	again := fs.Bool("again", false, "read captures this store already holds (the same bytes, under any name) once more, storing their flows again")
 	partition := periodFlag(fs)
 	batch := fs.Int("batch", 0, "records per committed batch (default 491520: four DuckDB row groups)")
 	memLimit := fs.String("memory-limit", "256MB", "DuckDB memory limit while ingesting (its buffer pool; written data is on disk)")
@@ -59,8 +60,10 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
-	// Refuse bad inputs before the store is created or touched.
-	if err := checkCaptures(inputs); err != nil {
+	// Refuse bad inputs before the store is created or touched, and
+	// captures it already holds before anything is read.
+	ins, err := checkInputs(inputs, *again, checkCapture)
+	if err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, *out, store.Options{Partition: *partition, Logger: log})
@@ -68,6 +71,9 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := refuseIngested(ctx, st, ins, *again); err != nil {
+		return err
+	}
 	if *memLimit != "" {
 		if err := st.SetMemoryLimit(ctx, *memLimit); err != nil {
 			return &usageError{fmt.Sprintf("-memory-limit: %v", err)}
@@ -79,23 +85,29 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 			log.Info("committed batch", "batch", b.Number, "rows", b.Rows, "total", b.Total, "elapsed", b.Elapsed, "late", b.Late)
 		},
 	}
-	opts := ingest.Options{Flow: cfg, Logger: log}
+	opts := ingest.Options{Flow: cfg, Logger: log, Hash: true}
 	var bar *progressBar
 	if e.stderrIsTerm && !*quiet {
 		bar = newProgressBar(e.stderr, inputs)
 		opts.Progress = bar.update
 	}
 	start := time.Now()
-	var stats ingest.Stats
+	var (
+		stats   ingest.Stats
+		readErr error
+	)
 	// Whatever was read is stored, even when a capture was damaged.
 	err = st.Load(ctx, wopts, func(ctx context.Context, emit func(*schema.Record) error) error {
-		var err error
-		stats, err = ingest.ReadFiles(ctx, inputs, opts, emit)
+		stats, readErr = ingest.ReadFiles(ctx, inputs, opts, emit)
 		if bar != nil {
 			bar.finish()
 		}
-		return err
+		return nil
 	})
+	if err == nil { // the flows are committed
+		err = recordSources(ctx, e, st, "capture", ins, stats.PerFile)
+	}
+	err = errors.Join(readErr, err)
 	if cerr := st.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close store: %w", cerr))
 	}
