@@ -285,3 +285,64 @@ func trimCSV(s string) string {
 	}
 	return b.String()
 }
+
+// TestImportRefusesIngestedFile: an archive or ra text imported before is
+// refused, under another name and on stdin too (stdin is spooled to a
+// file first), unless --again is given; a damaged archive is recorded
+// with the records before its damage.
+func TestImportRefusesIngestedFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.duckdb")
+	archive := testdataPath(t, filepath.Join("argusfiles", "zeek-wikipedia-mixed.pcap.argus"))
+	data, err := os.ReadFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "flows.csv")
+	if err := os.WriteFile(text, []byte("stime,proto,saddr,daddr,spkts,dpkts,sbytes,dbytes\n1795755962,udp,10.0.0.1,10.0.0.2,1,1,60,60\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(stdin []byte, args ...string) error {
+		e, _, _ := testEnv()
+		e.stdin = bytes.NewReader(stdin)
+		return runImport(context.Background(), e, append([]string{"-w", db}, args...))
+	}
+	if err := run(nil, archive, text); err != nil {
+		t.Fatal(err)
+	}
+	n := storeCount(t, db)
+	var ie *store.IngestedError
+	for _, tc := range []struct {
+		stdin []byte
+		args  []string
+	}{
+		{nil, []string{archive}},
+		{nil, []string{text}},
+		{data, []string{"-"}},
+	} {
+		if err := run(tc.stdin, tc.args...); !errors.As(err, &ie) || !strings.Contains(err.Error(), "--again") {
+			t.Errorf("import %v again: %v", tc.args, err)
+		}
+	}
+	if got := storeCount(t, db); got != n {
+		t.Errorf("%d records after the refusals, want %d", got, n)
+	}
+	if err := run(data, "--again", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if got := storeCount(t, db); got != 2*n-1 {
+		t.Errorf("%d records after --again, want %d", got, 2*n-1)
+	}
+	// A damaged archive: its records before the damage are stored, and it
+	// is recorded, so it is refused the next time.
+	cut := filepath.Join(dir, "cut.argus")
+	if err := os.WriteFile(cut, data[:len(data)-50], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(nil, cut); err == nil || errors.As(err, &ie) {
+		t.Fatalf("damaged archive: %v", err)
+	}
+	if err := run(nil, cut); !errors.As(err, &ie) {
+		t.Errorf("damaged archive again: %v", err)
+	}
+}

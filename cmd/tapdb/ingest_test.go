@@ -72,3 +72,28 @@ func sqlRow(t *testing.T, db, query string) string {
 	}
 	return strings.Join(strings.Fields(lines[1]), " ")
 }
+
+// TestIngestRefusesIngestedCapture: an export capture ingested twice is
+// refused the second time unless --again is given.
+func TestIngestRefusesIngestedCapture(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "flows.duckdb")
+	v5 := testdataPath(t, "pcaps/akvorado-netflow-v5.pcap")
+	for i, tc := range []struct {
+		args []string
+		ok   bool
+		want string
+	}{
+		{nil, true, "29 flow records"},
+		{nil, false, "was already ingested"},
+		{[]string{"--again"}, true, "29 flow records"},
+	} {
+		args := append([]string{"ingest", "--netflow", v5, "-w", db}, tc.args...)
+		_, errOut, code := tapdb(t, args...)
+		if (code == 0) != tc.ok || !strings.Contains(errOut, tc.want) {
+			t.Errorf("run %d %v: exit %d: %s (want %q)", i+1, tc.args, code, errOut, tc.want)
+		}
+	}
+	if got := sqlRow(t, db, "SELECT count(*), (SELECT kind || ' ' || records || ' ' || times FROM tapdb_sources) FROM flows"); got != "58 netflow 29 2" {
+		t.Errorf("store holds %q, want 58 records from one source ingested twice", got)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -299,4 +300,130 @@ func TestVerify(t *testing.T) {
 	if _, _, code := tapdb(t, "verify", filepath.Join(t.TempDir(), "typo.duckdb")); code == 0 {
 		t.Error("verify of a missing store succeeded")
 	}
+}
+
+// TestSensorRefusesIngestedCapture runs the sensor twice on one capture:
+// the second run is refused, naming the earlier ingestion and --again, and
+// so is the same capture under another name; --again stores it again and
+// tapdb_sources counts both times.
+func TestSensorRefusesIngestedCapture(t *testing.T) {
+	dir := t.TempDir()
+	pings := testdataPath(t, "pcaps/zeek-icmp-5-pings.pcap")
+	data, err := os.ReadFile(pings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(dir, "renamed.pcap")
+	if err := os.WriteFile(copied, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "flows.duckdb")
+	flows := func() string {
+		out, _, _ := tapdb(t, "sql", "-csv", db, "select count(*) from flows")
+		return strings.TrimSpace(out)
+	}
+	if _, stderr, code := tapdb(t, "sensor", "-q", "-r", pings, "-w", db); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	for _, in := range []string{pings, copied} {
+		_, stderr, code := tapdb(t, "sensor", "-q", "-r", in, "-w", db)
+		if code == 0 {
+			t.Fatalf("%s read again without --again", in)
+		}
+		for _, want := range []string{in + " was already ingested", "as " + pings, "5 records", "--again"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("refusal %q does not say %q", stderr, want)
+			}
+		}
+		if got := flows(); got != "count_star()\n5" {
+			t.Errorf("after refusing %s: %q, want the 5 flows of the first run", in, got)
+		}
+	}
+	// The same bytes twice in one run are refused too.
+	if _, stderr, code := tapdb(t, "sensor", "-q", "-r", pings, "-r", copied, "-w", filepath.Join(dir, "other.duckdb")); code == 0 || !strings.Contains(stderr, "are the same file") {
+		t.Errorf("the same capture twice in one run: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := tapdb(t, "sensor", "-q", "-r", copied, "-w", db, "--again"); code != 0 {
+		t.Fatalf("--again: exit %d: %s", code, stderr)
+	}
+	if got := flows(); got != "count_star()\n10" {
+		t.Errorf("after --again: %q, want 10 flows", got)
+	}
+	sum := sha256.Sum256(data)
+	out, _, _ := tapdb(t, "sql", "-csv", db, "select sha256, size, name, kind, records, times, epoch_us(first_time), epoch_us(last_time) from tapdb_sources")
+	want := fmt.Sprintf("%x,%d,%s,capture,5,2,1607454603986596,1607454608018993", sum, len(data), copied)
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || lines[1] != want {
+		t.Errorf("tapdb_sources:\n%s\nwant one row %s", out, want)
+	}
+}
+
+// TestRefusedInputLeavesNoStore checks that a refused input (text, a typo
+// in a path) leaves no store file behind, for sensor, ingest and import.
+func TestRefusedInputLeavesNoStore(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("this is not a capture\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "typo.pcap")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"sensor text", []string{"sensor", "-q", "-r", text}, "unknown file format"},
+		{"sensor typo", []string{"sensor", "-q", "-r", missing}, "typo.pcap"},
+		{"ingest text", []string{"ingest", text}, "unknown file format"},
+		{"ingest netflow typo", []string{"ingest", "--netflow", missing}, "typo.pcap"},
+		{"import text", []string{"import", text}, "notes.txt"},
+		{"import typo", []string{"import", missing}, "typo.pcap"},
+	} {
+		db := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".duckdb")
+		_, stderr, code := tapdb(t, append([]string{tc.args[0], "-w", db}, tc.args[1:]...)...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d: %s (want it to say %q)", tc.name, code, stderr, tc.want)
+		}
+		if _, err := os.Stat(db); !os.IsNotExist(err) {
+			t.Errorf("%s: the store was created (%v)", tc.name, err)
+		}
+	}
+}
+
+// TestServeRestartSkipsIngestedCaptures restarts tapdb serve with the same
+// -r: the capture read at the first start is skipped (and the log says
+// so), a new capture is read, and no flow is stored twice.
+func TestServeRestartSkipsIngestedCaptures(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "flows.duckdb")
+	pings := testdataPath(t, "pcaps/zeek-icmp-5-pings.pcap")
+	dns := testdataPath(t, "pcaps/pcapplusplus-dns-packets.pcap")
+	count := func(s *served) int64 {
+		var n int64
+		if err := s.conn(t).QueryRow(context.Background(), "SELECT count(*) FROM flows").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s := startServe(t, "--db", db, "-r", pings, "--listen", "127.0.0.1:0", "--trust")
+	if n := count(s); n != 5 {
+		t.Fatalf("first start: %d flows, want 5", n)
+	}
+	s.stop(t, syscall.SIGTERM)
+
+	s = startServe(t, "--db", db, "-r", pings, "-r", dns, "--listen", "127.0.0.1:0", "--trust")
+	if !strings.Contains(s.stderr.String(), "capture already ingested; skipping it") {
+		t.Errorf("the restart does not say it skipped the capture:\n%s", s.stderr.String())
+	}
+	c := s.conn(t)
+	var pingFlows, sources, times int64
+	if err := c.QueryRow(context.Background(), "SELECT count(*) FILTER (WHERE proto = 'icmp') FROM flows").Scan(&pingFlows); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(context.Background(), "SELECT count(*), max(times) FROM tapdb_sources").Scan(&sources, &times); err != nil {
+		t.Fatal(err)
+	}
+	if pingFlows != 5 || sources != 2 || times != 1 || count(s) <= 5 {
+		t.Errorf("after the restart: %d ping flows (want 5), %d sources (want 2), max times %d (want 1), %d flows", pingFlows, sources, times, count(s))
+	}
+	s.stop(t, syscall.SIGTERM)
 }
