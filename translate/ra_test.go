@@ -176,49 +176,28 @@ func tcpFlagLetters(s string) uint8 {
 // selects as many records as real ra selected (testdata/ra/counts.txt,
 // made by regen.sh), except the documented knownDiffs.
 func TestAgainstArgus(t *testing.T) {
-	f, err := os.Open("testdata/ra/counts.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	type want struct {
 		filter string
 		count  int
 	}
 	byCapture := map[string][]want{}
-	var order []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		parts := strings.SplitN(sc.Text(), "\t", 3)
-		if len(parts) != 3 {
-			t.Fatalf("bad counts line %q", sc.Text())
-		}
+	order := readReference(t, "testdata/ra/counts.txt", func(line string, parts [3]string) string {
 		n, err := strconv.Atoi(parts[1])
 		if err != nil {
-			t.Fatalf("bad counts line %q", sc.Text())
-		}
-		if _, ok := byCapture[parts[0]]; !ok {
-			order = append(order, parts[0])
+			t.Fatalf("bad counts line %q", line)
 		}
 		byCapture[parts[0]] = append(byCapture[parts[0]], want{parts[2], n})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return parts[0]
+	})
 	checked, differ := 0, 0
 	for _, capture := range order {
 		t.Run(capture, func(t *testing.T) {
 			recs := loadArgusCSV(t, filepath.Join("testdata/ra", capture+".csv"))
 			db := openFlows(t, recs)
 			for _, w := range byCapture[capture] {
-				e, err := Parse(w.filter)
-				if err != nil {
-					t.Errorf("%q: ra accepts it, tapdb says %v", w.filter, err)
+				where, args, ok := whereOf(t, w.filter)
+				if !ok {
 					continue
-				}
-				where, args, err := e.SQL(SQLOptions{})
-				if err != nil {
-					t.Fatalf("%q: %v", w.filter, err)
 				}
 				var got int
 				if err := db.QueryRow("SELECT count(*) FROM flows WHERE "+where, args...).Scan(&got); err != nil {
@@ -248,54 +227,31 @@ func TestAgainstArgus(t *testing.T) {
 // (testdata/ra/sets.txt: their StartTimes in µs, made by regen.sh), not
 // only their number.
 func TestSetsAgainstArgus(t *testing.T) {
-	f, err := os.Open("testdata/ra/sets.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	type want struct {
 		filter string
 		stimes []int64
 	}
 	byCapture := map[string][]want{}
-	var order []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		parts := strings.SplitN(sc.Text(), "\t", 3)
-		if len(parts) != 3 {
-			t.Fatalf("bad sets line %q", sc.Text())
-		}
-		var w want
-		w.filter = parts[1]
+	order := readReference(t, "testdata/ra/sets.txt", func(line string, parts [3]string) string {
+		w := want{filter: parts[1]}
 		for _, s := range strings.Fields(parts[2]) {
 			v, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				t.Fatalf("bad sets line %q: %v", sc.Text(), err)
+				t.Fatalf("bad sets line %q: %v", line, err)
 			}
 			w.stimes = append(w.stimes, v)
 		}
-		if _, ok := byCapture[parts[0]]; !ok {
-			order = append(order, parts[0])
-		}
 		byCapture[parts[0]] = append(byCapture[parts[0]], w)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return parts[0]
+	})
 	checked, differ := 0, 0
 	for _, capture := range order {
 		t.Run(capture, func(t *testing.T) {
 			db := openFlows(t, loadArgusCSV(t, filepath.Join("testdata/ra", capture+".csv")))
 			for _, w := range byCapture[capture] {
-				e, err := Parse(w.filter)
-				if err != nil {
-					t.Errorf("%q: ra accepts it, tapdb says %v", w.filter, err)
+				where, args, ok := whereOf(t, w.filter)
+				if !ok {
 					continue
-				}
-				where, args, err := e.SQL(SQLOptions{})
-				if err != nil {
-					t.Fatalf("%q: %v", w.filter, err)
 				}
 				rows, err := db.Query("SELECT epoch_us(stime) FROM flows WHERE "+where+" ORDER BY 1", args...)
 				if err != nil {
@@ -356,3 +312,50 @@ func multisetDiff(a, b []int64) (onlyA, onlyB []int64) {
 }
 
 func head(v []int64) []int64 { return v[:min(len(v), 3)] }
+
+// readReference reads a tab-separated reference file of regen.sh (three
+// fields a line, the capture first), handing each line to add, and
+// returns the captures in their first order.
+func readReference(t *testing.T, path string, add func(line string, parts [3]string) string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	var order []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		parts := strings.SplitN(sc.Text(), "\t", 3)
+		if len(parts) != 3 {
+			t.Fatalf("%s: bad line %q", path, sc.Text())
+		}
+		c := add(sc.Text(), [3]string{parts[0], parts[1], parts[2]})
+		if !seen[c] {
+			seen[c] = true
+			order = append(order, c)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return order
+}
+
+// whereOf translates a filter real ra accepted; ok is false (and the test
+// failed) when tapdb refuses it.
+func whereOf(t *testing.T, filter string) (string, []any, bool) {
+	t.Helper()
+	e, err := Parse(filter)
+	if err != nil {
+		t.Errorf("%q: ra accepts it, tapdb says %v", filter, err)
+		return "", nil, false
+	}
+	where, args, err := e.SQL(SQLOptions{})
+	if err != nil {
+		t.Fatalf("%q: %v", filter, err)
+	}
+	return where, args, true
+}
