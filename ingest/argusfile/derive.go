@@ -9,6 +9,7 @@ import (
 
 	"tapdb/schema"
 	"tapdb/schema/names"
+	"tapdb/schema/rafmt"
 )
 
 // Record causes (the high nibble of a record header's second byte).
@@ -76,7 +77,7 @@ func (f *far) fill(r *schema.Record) {
 		}
 	}
 	if f.hasMAC && r.Smac == "" {
-		r.Smac, r.Dmac = macText(f.smac[:]), macText(f.dmac[:])
+		r.Smac, r.Dmac = rafmt.MAC(f.smac[:]), rafmt.MAC(f.dmac[:])
 	}
 	if f.hasVLAN {
 		if f.vlanQual&0x01 != 0 {
@@ -209,7 +210,7 @@ func (f *far) fillKey(r *schema.Record) {
 		setAddrs(r, s, d, false)
 	case keyEther:
 		r.Proto, r.PNum, r.EType = names.EtherTypeName(f.etype), int32(f.etype), f.etype
-		r.Saddr, r.Daddr = macText(f.smacKey[:]), macText(f.dmacKey[:])
+		r.Saddr, r.Daddr = rafmt.MAC(f.smacKey[:]), rafmt.MAC(f.dmacKey[:])
 		r.HasPorts = true
 		r.Sport, r.Dport = int32(f.ssap), int32(f.dsap)
 	}
@@ -230,21 +231,6 @@ func setAddrs(r *schema.Record, s, d [16]byte, v6 bool) {
 	r.SaddrHi, r.SaddrLo = binary.BigEndian.Uint64(sn[:8]), binary.BigEndian.Uint64(sn[8:])
 	r.DaddrHi, r.DaddrLo = binary.BigEndian.Uint64(dn[:8]), binary.BigEndian.Uint64(dn[8:])
 	r.HasAddrNum = true
-}
-
-const hexDigits = "0123456789abcdef"
-
-// macText formats a MAC as lowercase colon-separated hex.
-func macText(m []byte) string {
-	var b [17]byte
-	for i := 0; i < 6; i++ {
-		if i > 0 {
-			b[3*i-1] = ':'
-		}
-		b[3*i] = hexDigits[m[i]>>4]
-		b[3*i+1] = hexDigits[m[i]&15]
-	}
-	return string(b[:])
 }
 
 // fixTimes applies ra's corrections of the four times once the packet
@@ -472,7 +458,7 @@ func (f *far) state() string {
 			case f.proto == 1 && f.key == keyIPv4:
 				return f.icmpState()
 			case f.proto == 58 && f.key == keyIPv6:
-				return icmp6State(f.icmpType, f.icmpCode)
+				return names.ICMPv6State(f.icmpType, f.icmpCode)
 			}
 			return f.ipState(f.cause)
 		case keyARP, keyRARP:
@@ -573,48 +559,6 @@ func (f *far) icmpState() string {
 		name += unreachSuffix[code]
 	}
 	return name
-}
-
-// icmp6State is the state of an ICMPv6 record.
-func icmp6State(typ, code uint8) string {
-	switch typ {
-	case 1:
-		if n := [...]string{"URNR", "URAD", "URBS", "URAR", "URP", "URSF", "URRR", "URES"}; int(code) < len(n) {
-			return n[code]
-		}
-	case 2:
-		return "PTB"
-	case 3:
-		switch code {
-		case 0:
-			return "TXT"
-		case 1:
-			return "TXR"
-		}
-	case 4:
-		if n := [...]string{"PPH", "PPNH", "PPO"}; int(code) < len(n) {
-			return n[code]
-		}
-	case 128:
-		return "ECO"
-	case 129:
-		return "ECR"
-	case 130:
-		return "MRQ"
-	case 131, 143:
-		return "MHR"
-	case 133:
-		return "NRS"
-	case 134:
-		return "NRA"
-	case 135:
-		return "NNS"
-	case 136:
-		return "NNA"
-	case 137:
-		return "RED"
-	}
-	return "UNK"
 }
 
 // encaps bits of the encapsulation DSR, with their Flgs letter and the

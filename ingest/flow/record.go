@@ -9,6 +9,7 @@ import (
 	"tapdb/ingest/decode"
 	"tapdb/schema"
 	"tapdb/schema/names"
+	"tapdb/schema/rafmt"
 )
 
 // usec turns Unix nanoseconds into a time truncated to the microsecond, the
@@ -21,21 +22,6 @@ func ipText(a *decode.Addr, v6 bool) string {
 		return netip.AddrFrom4([4]byte(a[12:16])).String()
 	}
 	return netip.AddrFrom16(*a).String()
-}
-
-const hexDigits = "0123456789abcdef"
-
-// macText formats a MAC as lowercase colon-separated hex.
-func macText(m []byte) string {
-	var b [17]byte
-	for i := 0; i < 6; i++ {
-		if i > 0 {
-			b[3*i-1] = ':'
-		}
-		b[3*i] = hexDigits[m[i]>>4]
-		b[3*i+1] = hexDigits[m[i]&15]
-	}
-	return string(b[:])
 }
 
 // fill writes flow f's current record into t.rec and starts a new record.
@@ -80,7 +66,7 @@ func (t *Table) fill(f *flow) {
 	}
 
 	if k.kind == kindOther {
-		r.Saddr, r.Daddr = macText(f.sAddr[:6]), macText(f.dAddr[:6])
+		r.Saddr, r.Daddr = rafmt.MAC(f.sAddr[:6]), rafmt.MAC(f.dAddr[:6])
 	} else {
 		r.Saddr, r.Daddr = ipText(&f.sAddr, k.v6), ipText(&f.dAddr, k.v6)
 		r.SaddrHi = binary.BigEndian.Uint64(f.sAddr[:8])
@@ -112,7 +98,7 @@ func (t *Table) fill(f *flow) {
 		if k.kind == kindOther {
 			r.Smac, r.Dmac = r.Saddr, r.Daddr
 		} else {
-			r.Smac, r.Dmac = macText(f.sMAC[:]), macText(f.dMAC[:])
+			r.Smac, r.Dmac = rafmt.MAC(f.sMAC[:]), rafmt.MAC(f.dMAC[:])
 		}
 	}
 	r.Svlan, r.HasSvlan = f.sf.vlan, f.sf.hasVLAN
@@ -200,9 +186,9 @@ func (f *flow) state() string {
 				}
 				return "ECR"
 			}
-			return icmp6State(f.icmpType, f.icmpCode)
+			return names.ICMPv6State(f.icmpType, f.icmpCode)
 		}
-		return icmpState(f.icmpType, f.icmpCode)
+		return names.ICMPState(f.icmpType, f.icmpCode)
 	}
 	switch {
 	case f.s.pkts > 0 && f.d.pkts > 0:
