@@ -6,7 +6,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 )
+
+// Times returns the file's earliest and latest frame times, both zero when
+// it held no frame.
+func (f *FileRead) Times() (first, last time.Time) {
+	if f.Frames == 0 {
+		return time.Time{}, time.Time{}
+	}
+	return time.Unix(0, f.First).UTC(), time.Unix(0, f.Last).UTC()
+}
 
 // FilesOptions configure ReadFrames.
 type FilesOptions struct {
