@@ -96,7 +96,7 @@ if [ ! -s "$out/stamp" ] || [ "$(cat "$out/stamp")" != "$key" ]; then
 	i=0
 	while [ $i -lt $m ]; do set -- "$@" "$out/base.csv"; i=$((i + 1)); done
 	t=$(now)
-	"$tapdb" import -w "$out/big.duckdb" --srcid bench "$@"
+	"$tapdb" import -w "$out/big.duckdb" --srcid bench --again "$@"
 	echo "tapdb import of $((m * base)) records: $(since "$t") s" >&2
 	echo "$key" >"$out/stamp"
 fi

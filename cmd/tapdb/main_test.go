@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -141,9 +142,8 @@ func TestSensorRefusesGarbageBeforeWriting(t *testing.T) {
 	if !strings.Contains(stderr, "garbage.pcap") {
 		t.Errorf("error does not name the file: %s", stderr)
 	}
-	out, _, _ := tapdb(t, "sql", "-csv", store, "select count(*) from flows")
-	if strings.TrimSpace(out) != "count_star()\n0" {
-		t.Errorf("records were written before the garbage file was refused: %q", out)
+	if _, err := os.Stat(store); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the store was created although an input was refused: %v", err)
 	}
 }
 
