@@ -32,8 +32,14 @@
 //     proto, ip id} for FragTimeout; later fragments fold into that flow
 //     (flgs F) until the last one; others form fragment-only records with
 //     ports 0 (flgs f), adopted by the flow if their first fragment comes
-//     late. IPv6 fragments are not folded: later ones always form
-//     fragment-only records whose sport is the fragment id as ra prints it.
+//     late. IPv6 fragments are not folded: the first counts on its flow
+//     (no F) and later ones always form fragment-only records keyed {address
+//     pair, proto, fragment id}, even when the first was seen. Their ports
+//     are the id's bytes as Argus's key holds them (fragPorts: 16-bit halves
+//     byte-swapped, their order by address order, turned round after the
+//     first record; ICMPv6 type and code from its low bytes, state named
+//     from them). Fragment-only IPv4 ICMP is state ECR and fragment-only
+//     TCP prints dir -> (no TCP header to tell), as Argus does.
 //   - ARP: {requester IP, target IP, requester MAC}; replies join the
 //     request; dir "who" ("tel" for RARP).
 //   - Non-IP frames: {MACs ordered lowest first, EtherType, LLC SAPs}; proto

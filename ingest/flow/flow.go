@@ -1,6 +1,10 @@
 package flow
 
-import "tapdb/ingest/decode"
+import (
+	"bytes"
+
+	"tapdb/ingest/decode"
+)
 
 // sideRec is what one direction contributed to the current record; it is
 // zeroed when the record is emitted.
@@ -170,12 +174,7 @@ func (f *flow) orient(p *decode.Packet) {
 			f.sPort, f.dPort = f.dPort, f.sPort
 		}
 	case kindFrag:
-		// IPv6 fragment-only records show the fragment id's low 16 bits as
-		// sport, in the byte order ra prints them (emp.: id 2 → 512).
-		f.sPort, f.dPort = 0, 0
-		if f.key.v6 {
-			f.sPort = uint16(p.IPID)>>8 | uint16(p.IPID)<<8
-		}
+		f.sPort, f.dPort = fragPorts(p, f.key.v6)
 	default:
 		f.sPort, f.dPort = 0, 0
 	}
@@ -194,6 +193,30 @@ func (f *flow) orient(p *decode.Packet) {
 	}
 	f.class = classOf(&f.key)
 }
+
+// fragPorts are the ports Argus 3.0.8 prints on the first record of a
+// fragment-only flow (emp., crafted captures; ARGUS-NOTES 3.1). IPv4: none
+// (0, 0). IPv6: the fragment id's bytes, which Argus's fragment key keeps
+// where the ports go, in network order, read as little-endian halves: for
+// id 0x12345678 sent to a higher address sport 0x3412 and dport 0x7856,
+// to a lower or the same address the two swapped; ICMPv6 prints the id's
+// low byte as the type (sport) and the next as the code (dport).
+func fragPorts(p *decode.Packet, v6 bool) (sport, dport uint16) {
+	if !v6 {
+		return 0, 0
+	}
+	id := p.IPID
+	if p.Proto == protoICMPv6 {
+		return uint16(id & 0xff), uint16(id >> 8 & 0xff)
+	}
+	hi, lo := swap16(uint16(id>>16)), swap16(uint16(id))
+	if bytes.Compare(p.Src[:], p.Dst[:]) < 0 {
+		return hi, lo
+	}
+	return lo, hi
+}
+
+func swap16(v uint16) uint16 { return v>>8 | v<<8 }
 
 // timeoutClass is the flow's timeout class now: a TCP connection that saw
 // a FIN or RST uses the closed timeout.

@@ -121,6 +121,13 @@ func (t *Table) fill(f *flow) {
 	r.State = f.state()
 	r.Flgs = f.flags()
 
+	if k.kind == kindFrag && k.v6 && k.proto != protoICMPv6 && f.records == 0 {
+		// The records after the first print the fragment id's halves
+		// the other way round (emp.: a fragment-only flow to a higher
+		// address printed 4352/8960, then 8960/4352 in every status
+		// record).
+		f.sPort, f.dPort = f.dPort, f.sPort
+	}
 	f.records++
 	f.pending = false
 	f.s, f.d = sideRec{}, sideRec{}
@@ -137,7 +144,11 @@ func (f *flow) dir() string {
 			return "tel"
 		}
 		return "who"
-	case f.key.proto == protoTCP && (f.key.kind == kindPorts || f.key.kind == kindFrag):
+	case f.key.proto == protoTCP && f.key.kind == kindFrag && sp:
+		// No TCP header, no '?': a fragment-only TCP record prints ->,
+		// also with packets both ways (emp.).
+		return "->"
+	case f.key.proto == protoTCP && f.key.kind == kindPorts:
 		if f.tcp.syn || f.tcp.synAck {
 			// Even a status record with packets from the destination only
 			// prints -> (emp.).
@@ -189,6 +200,16 @@ func (f *flow) state() string {
 			return names.ICMPv6State(f.icmpType, f.icmpCode)
 		}
 		return names.ICMPState(f.icmpType, f.icmpCode)
+	case kindFrag:
+		// Argus reads the ICMP type and code of a fragment-only record
+		// from its key: zero for IPv4 (echo reply), the fragment id's
+		// bytes for ICMPv6 (the record's ports, see fragPorts) (emp.).
+		switch {
+		case k.proto == protoICMP:
+			return names.ICMPState(0, 0)
+		case k.proto == protoICMPv6:
+			return names.ICMPv6State(uint8(f.sPort), uint8(f.dPort))
+		}
 	}
 	switch {
 	case f.s.pkts > 0 && f.d.pkts > 0:
