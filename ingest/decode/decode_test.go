@@ -137,9 +137,45 @@ func TestDecodeRealFrames(t *testing.T) {
 		} else if p.Proto == 17 && p.HasPorts && !p.Fragment && p.Encaps&EncIPinIP == 0 {
 			t.Errorf("%s frame %d: no UDP payload", tc.file, tc.frame)
 		}
+		if p.Outer.Valid != (p.Encaps&(EncIPinIP|Enc6in4|Enc4in6|Enc6in6) != 0) {
+			t.Errorf("%s frame %d: Outer.Valid %v with encapsulation %#x", tc.file, tc.frame, p.Outer.Valid, p.Encaps)
+		}
+		p.Outer = OuterIP{} // TestAsOuter checks it
 		if !samePacket(p, tc.want) {
 			t.Errorf("%s frame %d:\n got %+v\nwant %+v", tc.file, tc.frame, p, tc.want)
 		}
+	}
+}
+
+// TestAsOuter checks that a decapsulated packet's AsOuter is what a
+// Decoder with KeepIPTunnels makes of the same frame, on every frame of the
+// captures above (the tunnel captures have IP-in-IP and 6in4, the synthetic
+// tests 4in6 and 6in6), and that AsOuter leaves other packets alone.
+func TestAsOuter(t *testing.T) {
+	dec, keep := NewDecoder(), &Decoder{KeepIPTunnels: true}
+	seen := map[string]bool{}
+	tunnels := 0
+	for _, tc := range realFrames {
+		if seen[tc.file] {
+			continue
+		}
+		seen[tc.file] = true
+		for i, f := range frames(t, tc.file) {
+			var p, q Packet
+			p.WireLen, q.WireLen = f.WireLen, f.WireLen
+			errP := dec.Decode(f.LinkType, f.Data, &p)
+			errQ := keep.Decode(f.LinkType, f.Data, &q)
+			if p.Outer.Valid {
+				tunnels++
+			}
+			p.AsOuter()
+			if (errP == nil) != (errQ == nil) || !samePacket(p, q) {
+				t.Errorf("%s frame %d:\n AsOuter %+v\n    keep %+v", tc.file, i+1, p, q)
+			}
+		}
+	}
+	if tunnels == 0 {
+		t.Error("no tunnelled frame seen")
 	}
 }
 

@@ -122,6 +122,47 @@ type Packet struct {
 	InnerProto                 uint8
 	InnerSrcPort, InnerDstPort uint16 // valid when the quoted header had ports
 	InnerHasPorts              bool
+
+	// Outer is the outermost IP header of an IP-in-IP, 6in4, 4in6 or 6in6
+	// tunnel the packet was decapsulated from (Outer.Valid), so that a
+	// consumer can key the tunnel's outer flow instead (AsOuter).
+	Outer OuterIP
+}
+
+// OuterIP is the IP header a tunnelled packet was carried in.
+type OuterIP struct {
+	Valid      bool
+	Net        Network // NetIPv4 or NetIPv6
+	Encaps     uint32  // Enc* bits of the layers below it
+	Src, Dst   Addr
+	Proto      uint8 // 4 (IPv4 inside) or 41 (IPv6 inside)
+	TTL, TOS   uint8
+	IPID       uint32
+	IPOptions  uint8
+	PayloadLen int // the outer IP payload: the whole inner packet
+}
+
+// AsOuter turns a packet decapsulated from an IP tunnel into the packet a
+// Decoder with KeepIPTunnels gives for the same frame: a protocol 4 or 41
+// packet between the outer addresses, as Argus 3.0.8 reports it. A packet
+// without Outer is left as it is.
+func (p *Packet) AsOuter() {
+	if !p.Outer.Valid {
+		return
+	}
+	o := p.Outer
+	*p = Packet{
+		TimeNanos: p.TimeNanos, WireLen: p.WireLen,
+		Encaps: o.Encaps, HasMAC: p.HasMAC, SrcMAC: p.SrcMAC, DstMAC: p.DstMAC,
+		HasVLAN: p.HasVLAN, VLANID: p.VLANID, InnerVLANID: p.InnerVLANID,
+		HasMPLS: p.HasMPLS, MPLSLabel: p.MPLSLabel,
+		Net: o.Net, Src: o.Src, Dst: o.Dst, Proto: o.Proto, TTL: o.TTL, TOS: o.TOS,
+		IPID: o.IPID, IPOptions: o.IPOptions, PayloadLen: o.PayloadLen,
+	}
+	p.EtherType = etherIPv4
+	if o.Net == NetIPv6 {
+		p.EtherType = etherIPv6
+	}
 }
 
 // Reset clears p for the next frame without allocating.

@@ -160,6 +160,17 @@ func TestDecodeSynthetic(t *testing.T) {
 		if !errors.Is(err, tc.wantErr) {
 			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.wantErr)
 		}
+		if p.Outer.Valid {
+			// The outer header kept for AsOuter: what KeepIPTunnels gives.
+			q := p
+			q.AsOuter()
+			var k Packet
+			_ = (&Decoder{KeepIPTunnels: true}).Decode(tc.link, tc.frame, &k)
+			if !samePacket(q, k) {
+				t.Errorf("%s: AsOuter\n got %+v\nwant %+v", tc.name, q, k)
+			}
+			p.Outer = OuterIP{}
+		}
 		if !samePacket(p, tc.want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", tc.name, p, tc.want)
 		}

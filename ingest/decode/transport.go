@@ -35,7 +35,7 @@ func (d *Decoder) transport(b []byte, plen int, p *Packet, v6 bool, depth int) e
 	case proto == protoICMPv6 && v6:
 		icmp6(b, plen, p)
 	case proto == protoIPIP || proto == protoIPv6:
-		if !d.ipTunnel(b, p, v6, depth) {
+		if !d.ipTunnel(b, plen, p, v6, depth) {
 			p.PayloadLen = plen
 		}
 	case proto == protoGRE:

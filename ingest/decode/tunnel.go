@@ -10,9 +10,11 @@ const (
 	greVersion  = 0x0007
 )
 
-// ipTunnel decapsulates IP-in-IP, 6in4, 4in6 and 6in6. It reports whether
-// it did; if not, p is left as it was (the outer flow).
-func (d *Decoder) ipTunnel(b []byte, p *Packet, outerV6 bool, depth int) bool {
+// ipTunnel decapsulates IP-in-IP, 6in4, 4in6 and 6in6 (b is the outer
+// payload, plen its length in the outer header). It reports whether it did;
+// if not, p is left as it was (the outer flow). If it did, p.Outer holds the
+// outer header (of the outermost tunnel, set last when tunnels nest).
+func (d *Decoder) ipTunnel(b []byte, plen int, p *Packet, outerV6 bool, depth int) bool {
 	if d.KeepIPTunnels || p.Fragment || depth >= maxTunnelDepth {
 		return false
 	}
@@ -37,6 +39,11 @@ func (d *Decoder) ipTunnel(b []byte, p *Packet, outerV6 bool, depth int) bool {
 	if err != nil || p.Net == NetNone {
 		*p = saved
 		return false
+	}
+	p.Outer = OuterIP{
+		Valid: true, Net: saved.Net, Encaps: saved.Encaps, Src: saved.Src, Dst: saved.Dst,
+		Proto: saved.Proto, TTL: saved.TTL, TOS: saved.TOS, IPID: saved.IPID,
+		IPOptions: saved.IPOptions, PayloadLen: plen,
 	}
 	return true
 }

@@ -1,6 +1,9 @@
 package flow
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Config sets the table's timers and limits. A zero duration or MaxFlows
 // means the default.
@@ -27,6 +30,45 @@ type Config struct {
 
 	// Srcid is written to every record's Srcid.
 	Srcid string
+
+	// Tunnels says which flow a packet decapsulated from an IP-in-IP,
+	// 6in4, 4in6 or 6in6 tunnel counts on: the inner one (the default) or
+	// the tunnel's, as Argus 3.0.8 reports it.
+	Tunnels Tunnels
+}
+
+// Tunnels is how the table keys packets that came through an IP tunnel
+// (decode.Packet.Outer). GRE is always looked through, as by Argus.
+type Tunnels uint8
+
+const (
+	// TunnelsDecapsulate keys the inner packet: its own 5-tuple, with the
+	// tunnel in the record's encapsulation (encaps, flgs).
+	TunnelsDecapsulate Tunnels = iota
+	// TunnelsOuter keys the outer header: one flow of protocol 4 (ipnip)
+	// or 41 (ipv6) between the tunnel endpoints, whose application bytes
+	// are the inner packets, as Argus 3.0.8 does (emp.: also for 4in6 and
+	// 6in6, and whatever ARGUS_TUNNEL_DISCOVERY says).
+	TunnelsOuter
+)
+
+// String returns the name ParseTunnels reads.
+func (m Tunnels) String() string {
+	if m == TunnelsOuter {
+		return "outer"
+	}
+	return "decapsulate"
+}
+
+// ParseTunnels reads "decapsulate" or "outer".
+func ParseTunnels(s string) (Tunnels, error) {
+	switch s {
+	case "decapsulate":
+		return TunnelsDecapsulate, nil
+	case "outer":
+		return TunnelsOuter, nil
+	}
+	return 0, fmt.Errorf("flow: tunnels %q: want decapsulate or outer", s)
 }
 
 // DefaultMaxFlows is the MaxFlows used when Config.MaxFlows is zero.

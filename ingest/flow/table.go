@@ -47,6 +47,8 @@ type Table struct {
 	fragQ  fragExpiry
 	dns    map[flowKey]dnsRef
 
+	outer decode.Packet // a tunnelled packet seen as its outer header (Config.Tunnels)
+
 	now   int64 // the clock: the latest packet time seen since the last Flush
 	seq   int64 // the last flow's number (Record.Seq)
 	stats Stats
@@ -88,6 +90,11 @@ func (t *Table) Stats() Stats {
 // emit's error, if any.
 func (t *Table) Add(p *decode.Packet) error {
 	t.stats.Packets++
+	if p.Outer.Valid && t.cfg.Tunnels == TunnelsOuter {
+		t.outer = *p
+		t.outer.AsOuter()
+		p = &t.outer
+	}
 	now := p.TimeNanos
 	if now < t.now {
 		now = t.now

@@ -9,7 +9,8 @@ fields="stime ltime proto saddr sport dir daddr dport spkts dpkts sbytes dbytes 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 python3 fragments.py fragments.pcap
-for cap in fragments.pcap; do
+python3 tunnels.py tunnels.pcap
+for cap in fragments.pcap tunnels.pcap; do
 	argus -X -A -m -R -r "$cap" -w "$tmp/$cap.argus"
 	ra -X -n -u -r "$tmp/$cap.argus" -c , -L 0 -s $fields >"$cap.ra.csv"
 done
