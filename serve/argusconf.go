@@ -30,6 +30,10 @@ import (
 //	ARGUS_SET_PID, ARGUS_PID_PATH     [process] pid-file (PID_PATH/tapdb.pid when SET_PID is yes)
 //	ARGUS_CAPTURE_DATA_LEN       ignored (tapdb stores no payload)
 //
+// [flow] tunnels has no argus.conf key: Argus 3.0.8 always reports IP-in-IP,
+// 6in4, 4in6 and 6in6 as the outer flow (tunnels = "outer"), and
+// ARGUS_TUNNEL_DISCOVERY, which concerns Teredo only, does not change that.
+//
 // A value that cannot be read is an error.
 func ApplyArgusConf(cfg *Config, r io.Reader) (warnings []string, err error) {
 	sc := bufio.NewScanner(r)

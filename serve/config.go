@@ -64,6 +64,7 @@ type FlowTable struct {
 	FragTimeout      Duration
 	OtherTimeout     Duration
 	MaxFlows         int
+	Tunnels          string // flow.Tunnels: "decapsulate" or "outer"
 }
 
 // Collector is the [collector] section: NetFlow v5/v9 and IPFIX listeners.
@@ -173,6 +174,7 @@ func defaultFlowTable() FlowTable {
 		FragTimeout:      Duration(fc.FragTimeout),
 		OtherTimeout:     Duration(fc.OtherTimeout),
 		MaxFlows:         fc.MaxFlows,
+		Tunnels:          fc.Tunnels.String(),
 	}
 }
 
@@ -219,6 +221,7 @@ func (c *Config) sections() []section {
 			{name: "frag-timeout", ptr: &c.FragTimeout, usage: "how long fragments wait for their first fragment"},
 			{name: "other-timeout", ptr: &c.OtherTimeout, usage: "idle timeout of non-IP flows"},
 			{name: "max-flows", ptr: &c.MaxFlows, usage: "most flows held in memory; when full the least recently active are written early"},
+			{name: "tunnels", ptr: &c.Tunnels, usage: "IP-in-IP, 6in4, 4in6, 6in6 packets: decapsulate (the inner flows) or outer (one flow between the tunnel endpoints, as Argus 3.0.8)"},
 		}},
 		{"collector", []key{
 			{name: "netflow", ptr: &c.NetFlow, usage: "UDP address to receive NetFlow v5/v9 (and IPFIX) on, e.g. :2055 (repeatable)"},
@@ -349,6 +352,7 @@ func (l *listValue) Set(v string) error {
 func (c *Config) FlowConfig() flow.Config { return c.FlowTable.config() }
 
 func (f *FlowTable) config() flow.Config {
+	tunnels, _ := flow.ParseTunnels(f.Tunnels) // checked by validate
 	return flow.Config{
 		StatusInterval:   time.Duration(f.StatusInterval),
 		TCPTimeout:       time.Duration(f.TCPTimeout),
@@ -362,6 +366,7 @@ func (f *FlowTable) config() flow.Config {
 		OtherTimeout:     time.Duration(f.OtherTimeout),
 		MaxFlows:         f.MaxFlows,
 		Srcid:            f.Srcid,
+		Tunnels:          tunnels,
 	}
 }
 
@@ -488,6 +493,9 @@ func (c *Capture) validate() (errs []error) {
 func (f *FlowTable) validate() (errs []error) {
 	if time.Duration(f.StatusInterval) < time.Second {
 		errs = append(errs, errors.New("status-interval: at least 1s"))
+	}
+	if _, err := flow.ParseTunnels(f.Tunnels); err != nil {
+		errs = append(errs, fmt.Errorf("tunnels: %q: want decapsulate or outer", f.Tunnels))
 	}
 	return errs
 }

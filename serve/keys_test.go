@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tapdb/ingest/flow"
 )
 
 // keyCases is every key of the configuration: the section it belongs to,
@@ -37,6 +39,7 @@ var keyCases = []struct {
 	{"frag-timeout", "flow", "68s", `"68s"`, func(c *Config) any { return c.FlowTable.FragTimeout }, Duration(68 * time.Second)},
 	{"other-timeout", "flow", "69s", `"69s"`, func(c *Config) any { return c.FlowTable.OtherTimeout }, Duration(69 * time.Second)},
 	{"max-flows", "flow", "1000", `1000`, func(c *Config) any { return c.FlowTable.MaxFlows }, 1000},
+	{"tunnels", "flow", "outer", `"outer"`, func(c *Config) any { return c.FlowTable.Tunnels }, "outer"},
 
 	{"netflow", "collector", ":2055", `[":2055"]`, func(c *Config) any { return c.Collector.NetFlow }, []string{":2055"}},
 	{"ipfix", "collector", ":4739", `[":4739"]`, func(c *Config) any { return c.Collector.IPFIX }, []string{":4739"}},
@@ -209,5 +212,20 @@ func TestSectionNamesAreNotKeys(t *testing.T) {
 		if keys[s.name] {
 			t.Errorf("section %s is also a key", s.name)
 		}
+	}
+}
+
+// tunnels reaches the flow table as flow.Tunnels, and a value other than
+// decapsulate or outer is refused.
+func TestTunnelsKey(t *testing.T) {
+	if got := ptr(Default()).FlowConfig().Tunnels; got != flow.TunnelsDecapsulate {
+		t.Errorf("default tunnels = %v, want decapsulate", got)
+	}
+	if got := ptr(load(t, "--tunnels", "outer").Config).FlowConfig().Tunnels; got != flow.TunnelsOuter {
+		t.Errorf("--tunnels outer gives %v", got)
+	}
+	c := load(t, "--tunnels", "inner", "--db", "/x.duckdb").Config
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "tunnels") {
+		t.Errorf("--tunnels inner: Validate = %v, want a tunnels error", err)
 	}
 }

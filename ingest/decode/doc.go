@@ -20,9 +20,12 @@
 // Ethernet, MPLS or PPP), IP-in-IP, 6in4, 4in6, 6in6 and LLC/SNAP. A tunnel
 // whose inner packet cannot be decoded, or an IP fragment of one, stays a
 // flow between the outer addresses. VXLAN and Teredo are not decapsulated
-// (Argus does not either): they stay UDP flows. Setting
-// Decoder.KeepIPTunnels keeps IP-in-IP, 6in4, 4in6 and 6in6 as outer flows,
-// which is what Argus 3.0.8 does.
+// (Argus does not either): they stay UDP flows. A packet decapsulated from
+// IP-in-IP, 6in4, 4in6 or 6in6 keeps its outermost tunnel header in
+// Packet.Outer, and Packet.AsOuter turns it into the outer packet, so the
+// flow table can report the tunnel as Argus 3.0.8 does (flow.TunnelsOuter)
+// whatever decoder made the packet. Setting Decoder.KeepIPTunnels decodes
+// such packets as outer packets directly.
 //
 // Packet.UDPPayload points at the captured payload of a UDP datagram, so
 // the flow-export collector finds NetFlow/IPFIX datagrams in capture files

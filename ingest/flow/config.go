@@ -60,6 +60,18 @@ func (m Tunnels) String() string {
 	return "decapsulate"
 }
 
+// MarshalText and UnmarshalText make Tunnels a text flag (flag.TextVar)
+// and a text configuration value.
+func (m Tunnels) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+func (m *Tunnels) UnmarshalText(b []byte) error {
+	v, err := ParseTunnels(string(b))
+	if err == nil {
+		*m = v
+	}
+	return err
+}
+
 // ParseTunnels reads "decapsulate" or "outer".
 func ParseTunnels(s string) (Tunnels, error) {
 	switch s {

@@ -2,6 +2,8 @@ package flow_test
 
 import (
 	"context"
+	"flag"
+	"io"
 	"path/filepath"
 	"testing"
 
@@ -83,6 +85,13 @@ func TestParseTunnels(t *testing.T) {
 		}
 		if tc.ok && got.String() != tc.in {
 			t.Errorf("%v.String() = %q", got, got.String())
+		}
+		var fv flow.Tunnels
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		fs.TextVar(&fv, "tunnels", flow.TunnelsDecapsulate, "")
+		if err := fs.Parse([]string{"--tunnels=" + tc.in}); (err == nil) != tc.ok || fv != tc.want {
+			t.Errorf("--tunnels=%s: %v, %v", tc.in, fv, err)
 		}
 	}
 }
