@@ -35,9 +35,12 @@ func catalogRules() []catalogRule {
 		{"a ~ 'pat' (substring match) → a ~ '(?s:.*)(?:pat)(?s:.*)' (DuckDB's ~ matches the whole string)", matchRegexOp},
 		{"FROM generate_series(…) AS i → … AS i(i): PostgreSQL names the column after the alias", matchSRFAlias},
 		{"FROM string_to_array(…) s → FROM (SELECT string_to_array(…) AS s) s: a scalar function as a one-row relation", matchScalarInFrom},
+		{"[pg_catalog.]json_build_object( → json_object(, format('%s' → printf('%s': functions DuckDB names otherwise", matchSynonymFunc},
 		{"[pg_catalog.]f( → tapdb_f( for functions DuckDB lacks; pg_catalog.f( → f(", matchRenamedFunc},
 		{"[pg_catalog.]pg_database … → tapdb_pg_database for relations DuckDB lacks or has incomplete", matchRenamedRel},
 		{"information_schema.tables … → views without the session's tapdb_* objects", matchInfoSchema},
+		{"information_schema._pg_expandarray( → tapdb__pg_expandarray(", matchInfoSchemaFunc},
+		{"'{a,b}'::text[] → ['a', 'b']::text[]", matchArrayLiteral},
 	}
 }
 
@@ -109,6 +112,7 @@ var renamedRels = map[string]bool{
 	"pg_namespace": true, "pg_type": true, "pg_attribute": true, "pg_auth_members": true,
 	"pg_policy": true, "pg_statistic_ext": true, "pg_publication": true,
 	"pg_publication_namespace": true, "pg_publication_rel": true,
+	"pg_matviews": true, "pg_extension": true, "pg_stat_user_tables": true, "pg_tables": true, "pg_views": true,
 }
 
 // matchCastQualifier: ::pg_catalog.text → ::text
@@ -175,6 +179,8 @@ var renamedFuncs = map[string]bool{
 	"pg_get_viewdef": true, "quote_ident": true, "array_lower": true, "array_upper": true,
 	"pg_backend_pid": true, "format_type": true,
 	"pg_get_function_result": true, "pg_get_function_arguments": true,
+	"pg_get_keywords": true, "to_regclass": true, "pg_total_relation_size": true, "pg_relation_size": true,
+	"pg_table_size": true, "pg_is_in_recovery": true, "pg_get_serial_sequence": true, "quote_literal": true, "quote_nullable": true, "parse_ident": true,
 }
 
 // maxRewriteLen bounds the statements the rewrite looks at: catalog
@@ -394,14 +400,22 @@ func (ss *session) catalogMacros() []string {
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_publication_namespace AS SELECT 0::BIGINT AS oid, 0::BIGINT AS pnpubid, 0::BIGINT AS pnnspid WHERE false",
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_publication_rel AS SELECT 0::BIGINT AS oid, 0::BIGINT AS prpubid, 0::BIGINT AS prrelid, " +
 			"NULL::VARCHAR AS prqual, NULL::SMALLINT[] AS prattrs WHERE false",
-		"CREATE OR REPLACE TEMP VIEW tapdb_pg_class AS SELECT * REPLACE (NULL::VARCHAR[] AS reloptions), false AS relforcerowsecurity FROM pg_catalog.pg_class",
+		// Only the database's own relations: not DuckDB's internal views (in
+		// schemas pg_namespace does not list), the session's TEMP ones or
+		// the store's tapdb_* tables.
+		"CREATE OR REPLACE TEMP VIEW tapdb_pg_class AS SELECT * REPLACE (NULL::VARCHAR[] AS reloptions), false AS relforcerowsecurity FROM pg_catalog.pg_class " +
+			"WHERE relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace) AND " + visibleRel("relname"),
 		// DuckDB lists no pg_catalog schema, which psql's tab completion
 		// compares with.
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_namespace AS SELECT oid, nspname, nspowner, nspacl FROM pg_catalog.pg_namespace " +
 			"UNION ALL SELECT 11, 'pg_catalog', 10, NULL WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'pg_catalog')",
-		"CREATE OR REPLACE TEMP VIEW tapdb_info_tables AS SELECT * FROM information_schema.tables WHERE table_catalog <> 'temp'",
-		"CREATE OR REPLACE TEMP VIEW tapdb_info_columns AS SELECT * FROM information_schema.columns WHERE table_catalog <> 'temp'",
-		"CREATE OR REPLACE TEMP VIEW tapdb_info_views AS SELECT * FROM information_schema.views WHERE table_catalog <> 'temp'",
+		"CREATE OR REPLACE TEMP VIEW tapdb_info_tables AS SELECT * FROM information_schema.tables WHERE table_catalog <> 'temp' AND " + visibleRel("table_name"),
+		// PostgreSQL's type names in data_type and udt_name, as
+		// RowDescription sends the columns.
+		"CREATE OR REPLACE TEMP VIEW tapdb_info_columns AS SELECT * REPLACE (" + pgTypeName(duckToPGOid("data_type"), true) + " AS data_type, " +
+			"table_catalog AS udt_catalog, 'pg_catalog' AS udt_schema, " + pgTypeName(duckToPGOid("data_type"), false) + " AS udt_name) " +
+			"FROM information_schema.columns WHERE table_catalog <> 'temp' AND " + visibleRel("table_name"),
+		"CREATE OR REPLACE TEMP VIEW tapdb_info_views AS SELECT * FROM information_schema.views WHERE table_catalog <> 'temp' AND " + visibleRel("table_name"),
 		"CREATE OR REPLACE TEMP VIEW tapdb_pg_settings AS SELECT name, setting FROM (VALUES " + settingsValues(settings) + ") s(name, setting)",
 	}
 }
@@ -409,12 +423,24 @@ func (ss *session) catalogMacros() []string {
 // installCatalog creates the session's macros and views, once, before the
 // first query that the rewrite pointed at them. Failures are logged: the
 // session works, only catalog queries suffer.
+//
+// Inside a transaction the objects are created in it, and a ROLLBACK
+// drops them: catalogReady is set only outside one, and inside one the
+// sentinel view created last says whether they exist.
 func (ss *session) installCatalog(ctx context.Context) {
 	if ss.catalogReady {
 		return
 	}
-	ss.catalogReady = true
-	for _, m := range append(ss.catalogMacros(), typeCatalogSQL()...) {
+	if ss.tx != txIdle {
+		n, err := ss.queryString(ctx, "SELECT count(*)::VARCHAR FROM duckdb_views() WHERE temporary AND view_name = 'tapdb_catalog_ready'")
+		if err == nil && n != "0" {
+			return
+		}
+	} else {
+		ss.catalogReady = true
+	}
+	stmts := append(append(ss.catalogMacros(), typeCatalogSQL()...), biCatalogSQL()...)
+	for _, m := range append(stmts, "CREATE OR REPLACE TEMP VIEW tapdb_catalog_ready AS SELECT 1 AS ready") {
 		if _, err := ss.driver(ctx).ExecContext(ctx, m, nil); err != nil {
 			ss.log.Warn("create catalog macro", "sql", m, "err", err)
 			return

@@ -91,3 +91,20 @@ func typeCatalogSQL() []string {
 			"'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE CASE t " + strings.Join(names, " ") + " ELSE '???' END END",
 	}
 }
+
+// pgTypeName is a CASE expression naming the PostgreSQL type whose OID is
+// oidExpr: as format_type and information_schema's data_type spell it
+// (sql), or pg_type.typname.
+func pgTypeName(oidExpr string, sql bool) string {
+	var b strings.Builder
+	b.WriteString("CASE " + oidExpr)
+	for _, t := range pgTypeRows {
+		name := t.name
+		if sql {
+			name = t.sqlName
+		}
+		fmt.Fprintf(&b, " WHEN %d THEN '%s'", t.oid, name)
+	}
+	b.WriteString(" END")
+	return b.String()
+}

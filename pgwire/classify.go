@@ -111,7 +111,13 @@ func classifyStatement(sql string) (*stmt, *pgError) {
 			return nil, newError(codeInsufficientPrivilege, "permission denied to set parameter %q", st.name)
 		}
 	case "show":
-		if name := settingName(toks[1:]); isPGSetting(name) {
+		name := settingName(toks[1:])
+		if name == "transaction" && word(2) == "isolation" && word(3) == "level" && len(toks) == 4 {
+			// PostgreSQL's grammar: SHOW TRANSACTION ISOLATION LEVEL
+			// is SHOW transaction_isolation.
+			name = "transaction_isolation"
+		}
+		if isPGSetting(name) {
 			st.kind, st.tag, st.name = kindShow, "SHOW", name
 		}
 	case "discard":

@@ -90,6 +90,26 @@
 // transfer after prepareThreshold), psycopg2 (named cursors), node-postgres
 // and pgx.
 //
+// What BI tools send (catalog_bi.go): SHOW TRANSACTION ISOLATION LEVEL;
+// pg_matviews (empty), pg_extension (plpgsql only: no TimescaleDB),
+// pg_stat_user_tables (n_live_tup is DuckDB's estimate);
+// information_schema.columns with PostgreSQL's data_type, udt_schema
+// pg_catalog and udt_name (int8, float8, timestamptz …, as RowDescription
+// sends the columns); information_schema._pg_expandarray, pg_get_keywords,
+// the max_index_keys setting, parse_ident, to_regclass,
+// pg_total_relation_size (an estimate), pg_is_in_recovery, quote_literal,
+// pg_get_serial_sequence, json_build_object, format('%s', …) and
+// '{a,b}'::text[] literals. Tested with Metabase's and Grafana's queries
+// through pgx, pgjdbc's DatabaseMetaData as DBeaver calls it
+// (getPrimaryKeys, getIndexInfo, getBestRowIdentifier, getImportedKeys,
+// getExportedKeys, getCrossReference: empty, as for tables without keys;
+// getSQLKeywords, getTransactionIsolation) and SQLAlchemy's inspector
+// (tables, views, columns). Table lists (information_schema.tables,
+// columns and views, pg_class, pg_tables, pg_views, pg_stat_user_tables)
+// show the database's own tables and views only: not the store's tapdb_*
+// tables, the session's catalog views or DuckDB's internal ones, which
+// stay readable by name.
+//
 // The regular-expression operators ~ !~ ~* !~* get PostgreSQL's substring
 // semantics (DuckDB's ~ matches the whole string) when the pattern is a
 // literal or a parameter.

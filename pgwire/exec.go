@@ -452,6 +452,8 @@ func (ss *session) pgSettings() map[string][2]string {
 		{"bytea_output", "hex"},
 		{"extra_float_digits", "1"},
 		{"time zone", "UTC"},
+		// pgjdbc's getImportedKeys and getExportedKeys read it.
+		{"max_index_keys", "32"},
 	}
 	for _, p := range extra {
 		m[p[0]] = p
@@ -469,7 +471,7 @@ func isPGSetting(name string) bool {
 		"transaction_isolation", "transaction isolation level", "default_transaction_isolation",
 		"transaction_read_only", "max_identifier_length", "server_version_num", "search_path",
 		"lc_collate", "lc_ctype", "statement_timeout", "block_size", "bytea_output",
-		"extra_float_digits", "time zone":
+		"extra_float_digits", "time zone", "max_index_keys":
 		return true
 	}
 	return false

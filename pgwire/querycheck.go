@@ -21,6 +21,9 @@ const serializeSQL = "SELECT json_serialize_sql($1::VARCHAR)::VARCHAR"
 var allowedTableFunctions = map[string]bool{
 	"range": true, "generate_series": true, "unnest": true, "json_each": true,
 	"json_tree": true, "repeat": true, "test_all_types": true,
+	// The session's catalog macros behind pg_get_keywords() and
+	// information_schema._pg_expandarray() (catalog_bi.go).
+	"tapdb_pg_get_keywords": true, "tapdb__pg_expandarray_rows": true,
 }
 
 // allowedTableFunctionPrefixes are families of catalog functions that only
