@@ -130,16 +130,17 @@ type Packet struct {
 }
 
 // OuterIP is the IP header a tunnelled packet was carried in.
+// (Its fields are ordered and sized to add little to Packet, which is
+// zeroed for every frame.)
 type OuterIP struct {
+	Src, Dst   Addr   // IPv4-mapped for an IPv4 header
+	Encaps     uint32 // Enc* bits of the layers below it
+	IPID       uint32
+	PayloadLen int32 // the outer IP payload: the whole inner packet
 	Valid      bool
-	Net        Network // NetIPv4 or NetIPv6
-	Encaps     uint32  // Enc* bits of the layers below it
-	Src, Dst   Addr
 	Proto      uint8 // 4 (IPv4 inside) or 41 (IPv6 inside)
 	TTL, TOS   uint8
-	IPID       uint32
 	IPOptions  uint8
-	PayloadLen int // the outer IP payload: the whole inner packet
 }
 
 // AsOuter turns a packet decapsulated from an IP tunnel into the packet a
@@ -156,12 +157,11 @@ func (p *Packet) AsOuter() {
 		Encaps: o.Encaps, HasMAC: p.HasMAC, SrcMAC: p.SrcMAC, DstMAC: p.DstMAC,
 		HasVLAN: p.HasVLAN, VLANID: p.VLANID, InnerVLANID: p.InnerVLANID,
 		HasMPLS: p.HasMPLS, MPLSLabel: p.MPLSLabel,
-		Net: o.Net, Src: o.Src, Dst: o.Dst, Proto: o.Proto, TTL: o.TTL, TOS: o.TOS,
-		IPID: o.IPID, IPOptions: o.IPOptions, PayloadLen: o.PayloadLen,
+		Net: NetIPv4, EtherType: etherIPv4, Src: o.Src, Dst: o.Dst, Proto: o.Proto, TTL: o.TTL, TOS: o.TOS,
+		IPID: o.IPID, IPOptions: o.IPOptions, PayloadLen: int(o.PayloadLen),
 	}
-	p.EtherType = etherIPv4
-	if o.Net == NetIPv6 {
-		p.EtherType = etherIPv6
+	if !o.Src.IsIPv4() {
+		p.Net, p.EtherType = NetIPv6, etherIPv6
 	}
 }
 

@@ -41,9 +41,8 @@ func (d *Decoder) ipTunnel(b []byte, plen int, p *Packet, outerV6 bool, depth in
 		return false
 	}
 	p.Outer = OuterIP{
-		Valid: true, Net: saved.Net, Encaps: saved.Encaps, Src: saved.Src, Dst: saved.Dst,
-		Proto: saved.Proto, TTL: saved.TTL, TOS: saved.TOS, IPID: saved.IPID,
-		IPOptions: saved.IPOptions, PayloadLen: plen,
+		Src: saved.Src, Dst: saved.Dst, Encaps: saved.Encaps, IPID: saved.IPID, PayloadLen: int32(plen),
+		Valid: true, Proto: saved.Proto, TTL: saved.TTL, TOS: saved.TOS, IPOptions: saved.IPOptions,
 	}
 	return true
 }
