@@ -29,15 +29,25 @@ type Derived struct {
 }
 
 // fileColumns are the Parquet files' columns, in the column table's order:
-// every stored column but the partition column. Unsigned integers are
+// every stored column but the partition column, the address numbers as
+// their 128-bit values rather than the store's 64-bit halves. Unsigned integers are
 // widened to the signed type the Postgres endpoint reports (not every
 // engine reads Parquet's unsigned annotations); 128-bit address numbers
 // become 16 bytes, big-endian (DuckDB writes a UHUGEINT to Parquet as a
 // DOUBLE, which loses IPv6 addresses).
 func fileColumns() ([]Column, error) {
 	var out []Column
-	for _, c := range schema.StoredColumns() {
+	for _, c := range schema.Columns() {
 		if c.Name == partitionColumn {
+			continue
+		}
+		if c.Kind == schema.KindAddrNum {
+			// The store keeps an address number as two 64-bit halves
+			// and derives the 128-bit value; the lake keeps the value.
+			if c.Stored() {
+				continue
+			}
+		} else if !c.Stored() {
 			continue
 		}
 		col := Column{Name: c.Name, Type: c.Type, Doc: c.Doc, expr: quoteIdent(c.Name)}
@@ -56,7 +66,11 @@ func fileColumns() ([]Column, error) {
 			// the numbers' order.
 			col.Type, col.From = "BLOB", c.Type
 			col.Doc += "; 16 bytes, big-endian (IPv4 as ::ffff:a.b.c.d)"
-			col.expr = fmt.Sprintf("CAST(CAST(%s AS BIT) AS BLOB)", quoteIdent(c.Name))
+			v := quoteIdent(c.Name)
+			if !c.Stored() {
+				v = "(" + c.Expr + ")" // not the generated column by name: the alias would shadow it
+			}
+			col.expr = fmt.Sprintf("CAST(CAST(%s AS BIT) AS BLOB)", v)
 		default:
 			return nil, fmt.Errorf("column %s: no Parquet form for type %s", c.Name, c.Type)
 		}
@@ -82,7 +96,7 @@ func signedType(oid uint32) (string, bool) {
 func derivedColumns() []Derived {
 	var out []Derived
 	for _, c := range schema.Columns() {
-		if !c.Stored() {
+		if !c.Stored() && c.Kind != schema.KindAddrNum { // the address numbers are in the files
 			out = append(out, Derived{Name: c.Name, Type: c.Type, Expr: c.Expr})
 		}
 	}

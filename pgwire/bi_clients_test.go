@@ -35,7 +35,7 @@ var biQueries = []struct {
 		 AND c.column_name IN ('stime', 'saddr', 'sport', 'dttl', 'bytes', 'dur', 'daddr_num')
 		 ORDER BY c.ordinal_position`,
 		[]string{"stime|timestamptz|timestamp with time zone|0", "saddr|text|text|6", "sport|int4|integer|7",
-			"dttl|int2|smallint|22", "daddr_num|numeric|numeric|45", "dur|float8|double precision|46", "bytes|int8|bigint|48"}},
+			"dttl|int2|smallint|22", "daddr_num|numeric|numeric|49", "dur|float8|double precision|50", "bytes|int8|bigint|52"}},
 	{"metabase/pgjdbc: _pg_expandarray", "SELECT (information_schema._pg_expandarray(ARRAY[7, 9])).n, (information_schema._pg_expandarray(ARRAY[7, 9])).x",
 		[]string{"1|7", "2|9"}},
 	{"_pg_expandarray in FROM", "SELECT x, n FROM information_schema._pg_expandarray(ARRAY['a', 'b']) ORDER BY n", []string{"a|1", "b|2"}},

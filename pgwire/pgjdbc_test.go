@@ -33,7 +33,7 @@ func TestPgjdbc(t *testing.T) {
 		"schemas main pg_catalog",
 		"tables flows:TABLE flows_tcp:VIEW",
 		"columns dir:text daddr:text dport:int4 dpkts:int8 dbytes:int8 dappbytes:int8 dmac:text dttl:int2 dtos:int2 dvlan:int4 " +
-			"dmpls:int8 dtcpflags:int2 dretrans:int8 dwin:int8 dtcpb:int8 daddr_num:numeric dur:float8 drate:float8 dload:float8 dmeansz:float8",
+			"dmpls:int8 dtcpflags:int2 dretrans:int8 dwin:int8 dtcpb:int8 daddr_hi:numeric daddr_lo:numeric daddr_num:numeric dur:float8 drate:float8 dload:float8 dmeansz:float8",
 		"typeinfo true",
 		"run 0 2 330500 2026-11-27T05:06:02.189339Z 59.999999 int8,numeric,timestamptz,float8",
 		"run 7 2 330500 2026-11-27T05:06:02.189339Z 59.999999 int8,numeric,timestamptz,float8",

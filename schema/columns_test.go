@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"math/big"
 	"reflect"
 	"testing"
 	"time"
@@ -81,14 +80,6 @@ func TestEveryRecordFieldIsWritten(t *testing.T) {
 	}
 }
 
-func TestU128Big(t *testing.T) {
-	got := U128{0x0102030405060708, 0x090a0b0c0d0e0f10}.Big()
-	want, _ := new(big.Int).SetString("0102030405060708090a0b0c0d0e0f10", 16)
-	if got.Cmp(want) != 0 {
-		t.Errorf("Big = %x, want %x", got, want)
-	}
-}
-
 // accessorTypes lists the DuckDB types whose accessor g sets.
 func accessorTypes(g Typed) []string {
 	var out []string
@@ -98,7 +89,7 @@ func accessorTypes(g Typed) []string {
 	}{
 		{g.Time != nil, "TIMESTAMPTZ"}, {g.String != nil, "VARCHAR"}, {g.Int32 != nil, "INTEGER"},
 		{g.Int64 != nil, "BIGINT"}, {g.Uint8 != nil, "UTINYINT"}, {g.Uint16 != nil, "USMALLINT"},
-		{g.Uint32 != nil, "UINTEGER"}, {g.Float64 != nil, "DOUBLE"}, {g.U128 != nil, "UHUGEINT"},
+		{g.Uint32 != nil, "UINTEGER"}, {g.Uint64 != nil, "UBIGINT"}, {g.Float64 != nil, "DOUBLE"},
 	} {
 		if a.set {
 			out = append(out, a.typ)

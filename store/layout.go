@@ -113,8 +113,9 @@ func storedList() string {
 
 // migrationViewSQL is the flows view of a store being migrated from the
 // first layout: the staging table and the partitions not yet moved into
-// it, with the derived columns computed as the first layout's view did.
-func migrationViewSQL(legacy []legacyPartition) string {
+// it (whose columns are legacyCols), with the derived columns computed as
+// the first layout's view did.
+func migrationViewSQL(legacy []legacyPartition, legacyCols []string) string {
 	var b strings.Builder
 	b.WriteString("CREATE OR REPLACE VIEW flows AS SELECT ")
 	for i, c := range schema.Columns() {
@@ -127,10 +128,9 @@ func migrationViewSQL(legacy []legacyPartition) string {
 			b.WriteString("(" + c.Expr + ") AS " + quoteIdent(c.Name))
 		}
 	}
-	cols := storedList()
-	b.WriteString(" FROM (SELECT " + cols + " FROM " + stagingTable)
+	b.WriteString(" FROM (SELECT " + storedList() + " FROM " + stagingTable)
 	for _, p := range legacy {
-		fmt.Fprintf(&b, " UNION ALL SELECT %s FROM %s", cols, quoteIdent(p.Name))
+		fmt.Fprintf(&b, " UNION ALL SELECT %s FROM %s", selectFrom(legacyCols), quoteIdent(p.Name))
 	}
 	b.WriteString(") AS f")
 	return b.String()
@@ -150,6 +150,9 @@ func (s *Store) createLayout(ctx context.Context) error {
 	}
 	if _, err := db.ExecContext(ctx, createTableSQL(flowsTable)); err != nil {
 		return fmt.Errorf("create %s: %w", flowsTable, err)
+	}
+	if err := s.rebuildStale(ctx); err != nil {
+		return err
 	}
 	// Migration 0001 makes the first layout's catalog in every store; a
 	// store of the second layout has no use for it.

@@ -106,8 +106,11 @@ func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []leg
 		return 0, err
 	}
 	defer tx.Rollback()
-	cols := storedList()
-	res, err := tx.ExecContext(ctx, "INSERT INTO "+stagingTable+" ("+cols+") SELECT "+cols+" FROM "+quoteIdent(p.Name)+" ORDER BY stime")
+	have, err := tableColumns(ctx, tx, p.Name)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO "+stagingTable+" ("+storedList()+") SELECT "+selectFrom(have)+" FROM "+quoteIdent(p.Name)+" ORDER BY stime")
 	if err != nil {
 		return 0, fmt.Errorf("copy rows: %w", err)
 	}
@@ -116,7 +119,7 @@ func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []leg
 		return 0, fmt.Errorf("unregister: %w", err)
 	}
 	// The view must stop naming the table before it can be dropped.
-	if _, err := tx.ExecContext(ctx, migrationViewSQL(rest)); err != nil {
+	if _, err := tx.ExecContext(ctx, migrationViewSQL(rest, have)); err != nil {
 		return 0, fmt.Errorf("flows view: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "DROP TABLE "+quoteIdent(p.Name)); err != nil {

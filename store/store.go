@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -57,6 +58,10 @@ type Store struct {
 	seal sealState // the periods sealed so far (seal.go)
 
 	hooks hooks // for tests
+
+	// compatView, for a read-only store made by an older tapdb, makes
+	// each connection's flows a temporary view with today's columns.
+	compatView string
 }
 
 // Open opens (creating if needed) the store at path. "" or ":memory:" is a
@@ -137,6 +142,9 @@ func open(ctx context.Context, path string, opts Options, h hooks) (*Store, erro
 			db.Close()
 			return nil, err
 		}
+	} else if err := s.readOlderLayout(ctx); err != nil {
+		s.DB().Close()
+		return nil, err
 	}
 	if err := s.loadSealed(ctx); err != nil {
 		db.Close()
@@ -147,7 +155,14 @@ func open(ctx context.Context, path string, opts Options, h hooks) (*Store, erro
 
 // connect opens a database handle on the store's file.
 func (s *Store) connect(ctx context.Context) (*sql.DB, error) {
-	connector, err := duckdb.NewConnector(s.dsn, nil)
+	var init func(driver.ExecerContext) error
+	if s.compatView != "" {
+		init = func(c driver.ExecerContext) error {
+			_, err := c.ExecContext(ctx, s.compatView, nil)
+			return err
+		}
+	}
+	connector, err := duckdb.NewConnector(s.dsn, init)
 	if err != nil {
 		return nil, err
 	}

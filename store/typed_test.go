@@ -21,9 +21,9 @@ func TestColumnValuesOfFullAndEmptyRecords(t *testing.T) {
 	var empty schema.Record // every optional value NULL
 	optional := map[string]bool{"sport": true, "dport": true, "smac": true, "dmac": true, "sttl": true, "dttl": true,
 		"stos": true, "dtos": true, "svlan": true, "dvlan": true, "smpls": true, "dmpls": true, "inode": true,
-		"saddr_num": true, "daddr_num": true}
+		"saddr_hi": true, "saddr_lo": true, "daddr_hi": true, "daddr_lo": true}
 	want := map[string]any{"stime": full.Stime.UTC(), "saddr": "192.168.100.200", "sttl": uint8(64), "svlan": uint16(100),
-		"smpls": uint32(16), "seq": int64(1 << 40), "synack": 0.0125, "daddr_num": schema.U128{Hi: full.DaddrHi, Lo: full.DaddrLo}}
+		"smpls": uint32(16), "seq": int64(1 << 40), "synack": 0.0125, "daddr_hi": full.DaddrHi, "daddr_lo": full.DaddrLo}
 	for _, col := range schema.StoredColumns() {
 		if v := col.Value(&full); v == nil {
 			t.Errorf("column %s: NULL for a full record", col.Name)

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +31,8 @@ func openFlows(t testing.TB, recs []schema.Record) *sql.DB {
 			defs = append(defs, c.Name+" "+c.Type)
 			names = append(names, c.Name)
 			p := "?"
-			if c.Kind == schema.KindAddrNum {
-				p = "CAST(? AS UHUGEINT)"
+			if c.Type == "UBIGINT" {
+				p = "CAST(? AS UBIGINT)" // database/sql takes no uint64 above the int64 range
 			}
 			ph = append(ph, p)
 			view = append(view, c.Name)
@@ -61,8 +62,8 @@ func openFlows(t testing.TB, recs []schema.Record) *sql.DB {
 		var vals []any
 		for _, c := range schema.StoredColumns() {
 			v := c.Value(&recs[i])
-			if n, ok := v.(schema.U128); ok {
-				v = n.Big().String()
+			if n, ok := v.(uint64); ok {
+				v = strconv.FormatUint(n, 10)
 			}
 			vals = append(vals, v)
 		}

@@ -32,8 +32,11 @@
 // SQLOptions.ArgBase) or Question (?) style. The SQL text is produced only
 // by tree nodes from fixed fragments and schema column names; nothing typed
 // in a filter is ever pasted into it (the tests check every token).
-// Addresses compare as 128-bit numbers (saddr_num, daddr_num; IPv4 mapped
-// into ::ffff:0:0/96), bound as decimal strings under CAST(… AS UHUGEINT).
+// Addresses compare as 128-bit numbers (IPv4 mapped into ::ffff:0:0/96)
+// on their stored 64-bit halves (saddr_hi/saddr_lo, daddr_hi/daddr_lo),
+// bound as decimal strings under CAST(… AS UBIGINT): a prefix of up to 64
+// bits is a range of upper halves, a longer one an upper half and a range
+// of lower halves.
 // A negated primitive is NOT COALESCE(x, FALSE), so records lacking a
 // field (NULL ports, TTLs, MACs) are selected by "not …" as Argus does.
 //

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/big"
 	"net/netip"
@@ -75,8 +76,36 @@ func (b *builder) arg(v any) string {
 
 // addr binds a 128-bit address number; it travels as a decimal string so
 // that no driver needs to bind big integers.
-func (b *builder) addr(n *big.Int) string {
-	return "CAST(" + b.arg(n.String()) + " AS UHUGEINT)"
+// u64 binds an unsigned 64-bit number as a parameter (as text cast in
+// SQL: a client driver may not send numbers above the signed range).
+func (b *builder) u64(v uint64) string {
+	return "CAST(" + b.arg(strconv.FormatUint(v, 10)) + " AS UBIGINT)"
+}
+
+// halves splits an address number into the stored columns' upper and
+// lower 64 bits.
+func halves(n *big.Int) (hi, lo uint64) {
+	var buf [16]byte
+	n.FillBytes(buf[:])
+	return binary.BigEndian.Uint64(buf[:8]), binary.BigEndian.Uint64(buf[8:])
+}
+
+// addrEq tests that the address side (saddr or daddr) is the number v.
+func (b *builder) addrEq(side string, v *big.Int) string {
+	hi, lo := halves(v)
+	return "(" + b.col(side+"_hi") + " = " + b.u64(hi) + " AND " + b.col(side+"_lo") + " = " + b.u64(lo) + ")"
+}
+
+// addrRange tests that the address side lies in [lo, hi], the range of a
+// prefix: within one upper half a range of lower halves, or (a prefix of
+// 64 bits or less) a range of upper halves.
+func (b *builder) addrRange(side string, lo, hi *big.Int) string {
+	hl, ll := halves(lo)
+	hh, lh := halves(hi)
+	if hl == hh {
+		return "(" + b.col(side+"_hi") + " = " + b.u64(hl) + " AND " + b.col(side+"_lo") + " BETWEEN " + b.u64(ll) + " AND " + b.u64(lh) + ")"
+	}
+	return "(" + b.col(side+"_hi") + " BETWEEN " + b.u64(hl) + " AND " + b.u64(hh) + ")"
 }
 
 // in renders "col IN (args…)" or "col = arg".
@@ -179,15 +208,15 @@ func (n *EtherType) sql(b *builder) string {
 
 func (n *Host) sql(b *builder) string {
 	v := addrNum(n.Addr)
-	return sides(n.Dir, b.col("saddr_num"), b.col("daddr_num"), func(c string) string {
-		return c + " = " + b.addr(v)
+	return sides(n.Dir, "saddr", "daddr", func(side string) string {
+		return b.addrEq(side, v)
 	})
 }
 
 func (n *Net) sql(b *builder) string {
 	lo, hi := prefixRange(n.Prefix)
-	return sides(n.Dir, b.col("saddr_num"), b.col("daddr_num"), func(c string) string {
-		return c + " BETWEEN " + b.addr(lo) + " AND " + b.addr(hi)
+	return sides(n.Dir, "saddr", "daddr", func(side string) string {
+		return b.addrRange(side, lo, hi)
 	})
 }
 
@@ -335,10 +364,9 @@ func (n *Pred) test(b *builder) string {
 		// destination from 224.0.0.0 up (class D and E, 255.255.255.255
 		// included).
 		lo4, hi4 := prefixRange(netip.MustParsePrefix("224.0.0.0/3"))
-		c := b.col("daddr_num")
-		return "(" + c + " BETWEEN " + b.addr(lo4) + " AND " + b.addr(hi4) + ")"
+		return b.addrRange("daddr", lo4, hi4)
 	case KindBroadcast:
-		return "(" + b.col("daddr_num") + " = " + b.addr(addrNum(netip.MustParseAddr("255.255.255.255"))) + ")"
+		return b.addrEq("daddr", addrNum(netip.MustParseAddr("255.255.255.255")))
 	case KindEtherBcast:
 		return "(" + b.col("dmac") + " = " + b.arg("ff:ff:ff:ff:ff:ff") + ")"
 	case KindEtherMcast:
@@ -350,8 +378,8 @@ func (n *Pred) test(b *builder) string {
 	return "FALSE"
 }
 
-// addrNum is the address as the 128-bit number stored in saddr_num and
-// daddr_num (IPv4 mapped into ::ffff:0:0/96).
+// addrNum is the address as a 128-bit number (IPv4 mapped into
+// ::ffff:0:0/96), stored as saddr_hi/saddr_lo and daddr_hi/daddr_lo.
 func addrNum(a netip.Addr) *big.Int {
 	b := a.As16()
 	return new(big.Int).SetBytes(b[:])

@@ -110,8 +110,8 @@ var nativeTypes = map[string]mapping.Type{
 	"UTINYINT":    mapping.TypeUTinyInt,
 	"USMALLINT":   mapping.TypeUSmallInt,
 	"UINTEGER":    mapping.TypeUInteger,
+	"UBIGINT":     mapping.TypeUBigInt,
 	"DOUBLE":      mapping.TypeDouble,
-	"UHUGEINT":    mapping.TypeUHugeInt,
 }
 
 // Appender appends records to one table by filling a DataChunk's
@@ -283,19 +283,9 @@ func newSetter(col *schema.Column, t mapping.Type) (columnSetter, error) {
 		if g.Float64 != nil {
 			set = fixedSetter(g.Float64)
 		}
-	case mapping.TypeUHugeInt:
-		if get := g.U128; get != nil {
-			set = func(v *nativeVector, row int, r *schema.Record) {
-				x, ok := get(r)
-				if !ok {
-					v.setNull(row)
-					return
-				}
-				v.setValid(row)
-				p := unsafe.Add(v.data, 16*row) // duckdb_uhugeint: lower, then upper
-				*(*uint64)(p) = x.Lo
-				*(*uint64)(unsafe.Add(p, 8)) = x.Hi
-			}
+	case mapping.TypeUBigInt:
+		if g.Uint64 != nil {
+			set = fixedSetter(g.Uint64)
 		}
 	default:
 		return nil, fmt.Errorf("column %s: unsupported native type %d", col.Name, t)
