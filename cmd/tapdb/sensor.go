@@ -23,6 +23,7 @@ func runSensor(ctx context.Context, e *env, args []string) error {
 	cfg := flow.DefaultConfig()
 	status := fs.Float64("S", cfg.StatusInterval.Seconds(), "flow status interval in seconds (Argus -S)")
 	fs.IntVar(&cfg.MaxFlows, "max-flows", cfg.MaxFlows, "most flows held in memory; when full the oldest idle flows are written early")
+	fs.TextVar(&cfg.Tunnels, "tunnels", cfg.Tunnels, "IP-in-IP, 6in4, 4in6, 6in6 packets: decapsulate (the inner flows) or outer (one flow between the tunnel endpoints, as argus 3.0.8)")
 	// Argus writes srcid 0.0.0.0 unless -e (or ARGUS_MONITOR_ID) says
 	// otherwise, with or without Debian's /etc/argus.conf (emp.).
 	fs.StringVar(&cfg.Srcid, "e", "0.0.0.0", "source id written to every record (Argus -e; argus's default is 0.0.0.0)")
