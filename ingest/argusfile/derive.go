@@ -633,17 +633,17 @@ func (f *far) flags() string {
 			switch {
 			case st&(tcpSrcRetrans|tcpDstRetrans) != 0:
 				if f.key == keyIPv4 || f.tcpStatus&(tcpSrcRetrans|tcpDstRetrans) != 0 {
-					b[3] = pair(st&tcpSrcRetrans != 0, st&tcpDstRetrans != 0, '*', 's', 'd')
+					b[3] = rafmt.FlagPair(st&tcpSrcRetrans != 0, st&tcpDstRetrans != 0, '*', 's', 'd')
 				}
 			case f.key == keyIPv4 && st&(tcpSrcOOO|tcpDstOOO) != 0:
-				b[3] = pair(st&tcpSrcOOO != 0, st&tcpDstOOO != 0, '&', 'i', 'r')
+				b[3] = rafmt.FlagPair(st&tcpSrcOOO != 0, st&tcpDstOOO != 0, '&', 'i', 'r')
 			}
 			if f.key == keyIPv4 {
 				if st&(tcpSrcWinShut|tcpDstWinShut) != 0 {
-					b[4] = pair(st&tcpSrcWinShut != 0, st&tcpDstWinShut != 0, '@', 'S', 'D')
+					b[4] = rafmt.FlagPair(st&tcpSrcWinShut != 0, st&tcpDstWinShut != 0, '@', 'S', 'D')
 				}
 				if st&(tcpSrcECN|tcpDstECN) != 0 {
-					b[5] = pair(st&tcpSrcECN != 0, st&tcpDstECN != 0, 'E', 'x', 't')
+					b[5] = rafmt.FlagPair(st&tcpSrcECN != 0, st&tcpDstECN != 0, 'E', 'x', 't')
 				}
 			}
 		}
@@ -673,20 +673,6 @@ func (f *far) flags() string {
 		b = append(b[:8], strconv.Itoa(n)...)
 	}
 	return strings.TrimRight(string(b), " ")
-}
-
-// pair picks the letter for a condition seen on both sides, the source
-// or the destination.
-func pair(s, d bool, both, src, dst byte) byte {
-	switch {
-	case s && d:
-		return both
-	case s:
-		return src
-	case d:
-		return dst
-	}
-	return ' '
 }
 
 // optionLetter is Flgs position 8 for the IP options seen.

@@ -236,12 +236,12 @@ func (f *flow) flags() string {
 	if f.mapped != 0 {
 		b[2] = f.mapped
 	}
-	b[3] = pair(f.s.retrans > 0, f.d.retrans > 0, '*', 's', 'd')
+	b[3] = rafmt.FlagPair(f.s.retrans > 0, f.d.retrans > 0, '*', 's', 'd')
 	if b[3] == ' ' {
-		b[3] = pair(f.s.outOfOrder, f.d.outOfOrder, '&', 'i', 'r')
+		b[3] = rafmt.FlagPair(f.s.outOfOrder, f.d.outOfOrder, '&', 'i', 'r')
 	}
-	b[4] = pair(f.s.zeroWin, f.d.zeroWin, '@', 'S', 'D')
-	b[5] = pair(f.sf.ecn, f.df.ecn, 'E', 'x', 't')
+	b[4] = rafmt.FlagPair(f.s.zeroWin, f.d.zeroWin, '@', 'S', 'D')
+	b[5] = rafmt.FlagPair(f.sf.ecn, f.df.ecn, 'E', 'x', 't')
 	switch {
 	case f.key.kind == kindFrag:
 		b[6] = 'f'
@@ -250,18 +250,4 @@ func (f *flow) flags() string {
 	}
 	b[7] = optionLetter(f.ipOpts)
 	return strings.TrimRight(string(b[:]), " ")
-}
-
-// pair picks the flag letter for a condition seen from both, the source or
-// the destination side.
-func pair(s, d bool, both, src, dst byte) byte {
-	switch {
-	case s && d:
-		return both
-	case s:
-		return src
-	case d:
-		return dst
-	}
-	return ' '
 }
