@@ -61,8 +61,16 @@ func (c Config) read(name string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, maxRarcSize+1))
 }
 
+// moot reports whether a key ignored for this reason cannot change what
+// tapdb prints (records the store never holds): no warning is worth it,
+// and every Debian ra.conf sets such keys.
+func moot(why string) bool {
+	return why == "the store holds flow records only" || why == "the store keeps no user data"
+}
+
 // rarcIgnored are the rarc(5) keys ra 3.0.8 knows and tapdb does not
-// honour, with why; a file setting one gets a warning naming it.
+// honour, with why; a file setting one gets a warning naming it, unless
+// the key is moot.
 var rarcIgnored = map[string]string{
 	"RA_PRINT_MAN_RECORDS":                   "the store holds flow records only",
 	"RA_PRINT_EVENT_RECORDS":                 "the store holds flow records only",
@@ -161,8 +169,10 @@ func (o *Options) applyRarc(c Config, name string, optional bool) error {
 		if known {
 			continue
 		}
-		if _, ok := rarcIgnored[key]; ok {
-			ignored = append(ignored, key)
+		if why, ok := rarcIgnored[key]; ok {
+			if !moot(why) {
+				ignored = append(ignored, key)
+			}
 		} else {
 			unknown = append(unknown, key)
 		}
