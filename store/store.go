@@ -278,7 +278,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := s.apply(ctx, m); err != nil {
 			return fmt.Errorf("apply migration %s: %w", m.Name, err)
 		}
-		s.log.Info("applied migration", "name", m.Name)
+		if current > 0 { // upgrading a store made by an older tapdb; a new one is not news
+			s.log.Info("applied migration", "name", m.Name)
+		} else {
+			s.log.Debug("applied migration", "name", m.Name)
+		}
 	}
 	return nil
 }
