@@ -23,6 +23,12 @@ const (
 // DefaultConnMemoryLimit is Config.ConnMemoryLimit's default.
 const DefaultConnMemoryLimit = 128 << 20
 
+// DefaultMaxRowSize is Config.MaxRowSize's default.
+const DefaultMaxRowSize = 64 << 20
+
+// DefaultMaxStatementSize is Config.MaxStatementSize's default.
+const DefaultMaxStatementSize = 1 << 20
+
 // Config configures a Server. The zero value of every field but Users or
 // Trust is usable.
 type Config struct {
@@ -61,6 +67,16 @@ type Config struct {
 	// Query execution itself is bounded by DuckDB's memory_limit, which
 	// holds for all sessions together.
 	ConnMemoryLimit int64
+	// MaxRowSize bounds, in bytes, one encoded result row (a DataRow or a
+	// COPY line; default DefaultMaxRowSize, negative: no limit). A larger
+	// row fails its statement with SQLSTATE 53200 before it is copied
+	// into the output, and the session stays usable.
+	MaxRowSize int64
+	// MaxStatementSize bounds, in bytes, the text of one Query or Parse
+	// (default DefaultMaxStatementSize, negative: no limit). A longer
+	// statement fails with SQLSTATE 54000 before it is parsed, and the
+	// session stays usable. MaxMessageSize is raised to hold it.
+	MaxStatementSize int
 	// StartupTimeout bounds the handshake and authentication, as
 	// PostgreSQL's authentication_timeout does (default 30s): a client
 	// that has not logged in by then is disconnected.
@@ -86,7 +102,10 @@ type Config struct {
 	// TLSMode says whether TLS is offered or required (ignored without TLS,
 	// except that TLSRequired with a nil TLS refuses every client).
 	TLSMode TLSMode
-	// MaxMessageSize bounds a client message body (default 16 MiB).
+	// MaxMessageSize bounds a client message body (default 16 MiB). A
+	// larger message cannot be skipped (pgproto3 has read its header but
+	// not its body, and has no way to discard it), so it is answered with
+	// FATAL 54000 and the connection is closed.
 	MaxMessageSize int
 	// Logger receives connection, authentication and error events.
 	Logger *slog.Logger
@@ -120,8 +139,19 @@ func (c *Config) withDefaults() Config {
 	if d.ServerVersion == "" {
 		d.ServerVersion = "15.0 (tapdb)"
 	}
+	if d.MaxRowSize == 0 {
+		d.MaxRowSize = DefaultMaxRowSize
+	}
+	if d.MaxStatementSize == 0 {
+		d.MaxStatementSize = DefaultMaxStatementSize
+	}
 	if d.MaxMessageSize <= 0 {
 		d.MaxMessageSize = 16 << 20
+	}
+	if d.MaxStatementSize > 0 && d.MaxMessageSize < d.MaxStatementSize+64<<10 {
+		// A statement within its bound must reach the session to be
+		// answered, with room for Parse's parameter types.
+		d.MaxMessageSize = d.MaxStatementSize + 64<<10
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

@@ -69,6 +69,9 @@ func (ss *session) copyOut(ctx context.Context, st *stmt) (string, *pgError) {
 			if field, err = cells.encode(field[:0], i); err != nil {
 				return "", toPGError(err, ctx.Err(), context.Cause(ctx))
 			}
+			if err := ss.checkRowSize(len(line) + len(field)); err != nil {
+				return "", toPGError(err, ctx.Err(), context.Cause(ctx))
+			}
 			if st.csv {
 				line = appendCSVField(line, field, st.delim)
 			} else {

@@ -171,6 +171,8 @@ func toPGError(err error, ctxErr error, cause error) *pgError {
 		e.Code = codeDivisionByZero
 	case duckdb.ErrorTypeOutOfMemory:
 		e.Code = codeOutOfMemory
+		// DuckDB's hint suggests settings query users cannot change.
+		e.Hint = "The server's memory limit holds for all queries together: ask for less (fewer groups, shorter values), or ask the operator to raise memory-limit."
 	case duckdb.ErrorTypeNotImplemented:
 		e.Code = codeFeatureNotSupported
 	case duckdb.ErrorTypeTransaction:

@@ -345,6 +345,11 @@ func (ss *session) sendRows(ctx context.Context, rows driver.Rows, cols []column
 			start := len(buf)
 			var err error
 			if buf, err = cells.encode(buf, i); err != nil {
+				ss.rowBuf = buf[:0]
+				return n, false, err
+			}
+			if err := ss.checkRowSize(len(buf)); err != nil {
+				ss.rowBuf = nil // do not keep a huge buffer
 				return n, false, err
 			}
 			spans[i] = [2]int{start, len(buf)}

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"database/sql/driver"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -82,8 +83,13 @@ func cellEncoderFor(t duckdb.Type, ct colType, format int16) cellEncoder {
 	case duckdb.TYPE_VARCHAR:
 		if ct.oid == oidText {
 			// Text and binary forms of text are the same bytes.
-			return func(_ *session, buf []byte, r *duckc.Rows, col int) ([]byte, error) {
-				return append(buf, r.Text(col)...), nil
+			return func(ss *session, buf []byte, r *duckc.Rows, col int) ([]byte, error) {
+				t := r.Text(col)
+				// Checked before the copy: one value may be gigabytes.
+				if err := ss.checkRowSize(len(buf) + len(t)); err != nil {
+					return buf, err
+				}
+				return append(buf, t...), nil
 			}
 		}
 	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_TZ:
@@ -205,4 +211,16 @@ func (d *driverCells) encode(buf []byte, col int) ([]byte, error) {
 		return appendBinary(d.ss.types, buf, d.dest[col], d.cols[col].ct)
 	}
 	return appendText(buf, d.dest[col], d.cols[col].ct), nil
+}
+
+// checkRowSize fails with 53200 when an encoded row (or COPY line) of n
+// bytes would exceed Config.MaxRowSize.
+func (ss *session) checkRowSize(n int) error {
+	if limit := ss.maxRow; limit > 0 && int64(n) > limit {
+		return &pgError{Severity: "ERROR", Code: codeOutOfMemory,
+			Message: fmt.Sprintf("out of memory: a result row exceeds the limit of %d bytes", limit),
+			Detail:  "One row of the result is too large to send.",
+			Hint:    "Select less per row (substr, length or fewer aggregated values), or raise max-row-size."}
+	}
+	return nil
 }
