@@ -121,6 +121,9 @@ func (ss *session) extended(ctx context.Context, msg pgproto3.FrontendMessage) e
 }
 
 func (ss *session) parse(ctx context.Context, m *pgproto3.Parse) error {
+	if e := ss.checkStatementSize(m.Query); e != nil {
+		return e
+	}
 	if m.Name != "" {
 		if _, dup := ss.stmts[m.Name]; dup {
 			return newError(codeDuplicatePreparedStmt, "prepared statement %q already exists", m.Name)

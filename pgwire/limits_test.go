@@ -2,10 +2,12 @@ package pgwire_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // TestMemoryBounds runs queries that would take gigabytes without the
@@ -62,3 +64,46 @@ func TestMemoryBounds(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestStatementSize: a statement over MaxStatementSize gets 54000 before
+// it is parsed and the session goes on; a message over MaxMessageSize,
+// which cannot be skipped, gets FATAL 54000 and the connection closes.
+func TestStatementSize(t *testing.T) {
+	cfg := pgwireConfig()
+	cfg.MaxStatementSize = 64 << 10
+	cfg.MaxMessageSize = 256 << 10
+	_, addr := startServer(t, cfg, nil)
+	c := connect(t, addr)
+	long := "select 1" + strings.Repeat(" ", 100<<10)
+	modes := []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeExec, pgx.QueryExecModeCacheDescribe}
+	for _, mode := range modes {
+		if got := sqlState(t, c, mode, long); got != "54000" {
+			t.Errorf("mode %v: SQLSTATE %q, want 54000", mode, got)
+		}
+		var one int
+		if err := c.QueryRow(context.Background(), "select 1", mode).Scan(&one); err != nil || one != 1 {
+			t.Fatalf("mode %v: select 1 afterwards: %v %d", mode, err, one)
+		}
+	}
+	// Within the bound: runs.
+	var one int
+	if err := c.QueryRow(context.Background(), "select 1"+strings.Repeat(" ", 60<<10)).Scan(&one); err != nil || one != 1 {
+		t.Fatalf("statement within the bound: %v %d", err, one)
+	}
+
+	c2 := connect(t, addr)
+	_, err := c2.Exec(context.Background(), "select 1"+strings.Repeat(" ", 1<<20), pgx.QueryExecModeSimpleProtocol)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "54000" || pe.Severity != "FATAL" {
+		t.Fatalf("message over the bound: %v, want FATAL 54000", err)
+	}
+	if !c2.IsClosed() {
+		if err := c2.Ping(context.Background()); err == nil {
+			t.Error("connection still usable after an oversized message")
+		}
+	}
+	// Other sessions are unaffected.
+	if err := c.QueryRow(context.Background(), "select 1").Scan(&one); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -248,6 +248,15 @@ func (ss *session) run(ctx context.Context, dc *duckdb.Conn, native *duckc.Conn)
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 				return err
 			}
+			var tooLong *pgproto3.ExceededMaxBodyLenErr
+			if errors.As(err, &tooLong) {
+				// Its header is read but not its body, which pgproto3
+				// cannot skip: the stream cannot be resynchronised.
+				sendFatal(ss.be, newFatal(codeProgramLimit,
+					"message of %d bytes exceeds the limit of %d bytes", tooLong.ActualBodyLen, tooLong.MaxExpectedBodyLen))
+				ss.drain(int64(tooLong.ActualBodyLen))
+				return fmt.Errorf("receive: %w", err)
+			}
 			sendFatal(ss.be, newFatal(codeProtocolViolation, "invalid frontend message: %v", err))
 			return fmt.Errorf("receive: %w", err)
 		}
@@ -383,4 +392,28 @@ func (ss *session) closeCursors() {
 		c.close()
 		delete(ss.cursors, name)
 	}
+}
+
+// checkStatementSize fails with 54000 when a statement's text is longer
+// than Config.MaxStatementSize, before anything parses it: a statement of
+// megabytes costs seconds of CPU and gigabytes in DuckDB's parser.
+func (ss *session) checkStatementSize(sql string) *pgError {
+	limit := ss.srv.cfg.MaxStatementSize
+	if limit <= 0 || len(sql) <= limit {
+		return nil
+	}
+	ss.log.Info("statement too long", "pid", ss.pid, "bytes", len(sql), "limit", limit)
+	return &pgError{Severity: "ERROR", Code: codeProgramLimit,
+		Message: fmt.Sprintf("statement of %d bytes exceeds the limit of %d bytes", len(sql), limit),
+		Hint:    "Send shorter statements (pass long lists as parameters or in a table), or raise max-statement-size."}
+}
+
+// drain reads and discards up to n bytes of what the client still sends,
+// for a short while, before the connection is closed. A client writes a
+// whole message before reading the answer; closing with its message
+// unread would reset the connection, and the client could lose the
+// ErrorResponse sent before.
+func (ss *session) drain(n int64) {
+	ss.conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.CopyN(io.Discard, ss.conn, min(n, 64<<20))
 }

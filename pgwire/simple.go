@@ -17,6 +17,12 @@ func (ss *session) simpleQuery(ctx context.Context, sql string) error {
 		p.close()
 		delete(ss.portals, "")
 	}
+	if e := ss.checkStatementSize(sql); e != nil {
+		if err := ss.sendError(e); err != nil {
+			return err
+		}
+		return ss.readyForQuery()
+	}
 	pieces := splitStatements(sql)
 	if len(pieces) == 0 {
 		ss.be.Send(&pgproto3.EmptyQueryResponse{})
