@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,6 +111,8 @@ type Endpoint struct {
 	QueryTimeout Duration
 	IdleTimeout  Duration
 	ConnMemory   Size
+	MaxRowSize   Size
+	MaxStmtSize  Size
 	MaxStartups  int
 	AuthTimeout  Duration
 	TLS          bool
@@ -152,6 +155,8 @@ func Default() Config {
 			Listen: "127.0.0.1:5433", Users: "tapdb.users", MaxConns: 64,
 			QueryTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(time.Hour),
 			ConnMemory:  Size(pgwire.DefaultConnMemoryLimit),
+			MaxRowSize:  Size(pgwire.DefaultMaxRowSize),
+			MaxStmtSize: Size(pgwire.DefaultMaxStatementSize),
 			MaxStartups: 64, AuthTimeout: Duration(30 * time.Second), TLSMin: "1.2",
 		},
 		Process: Process{LogFormat: "text", LogLevel: "info"},
@@ -236,7 +241,7 @@ func (c *Config) sections() []section {
 			{name: "batch", ptr: &c.Batch, usage: "records per committed batch at most"},
 			{name: "commit-every", ptr: &c.Commit, usage: "commit what was written at least this often, so flows reach queries quickly"},
 			{name: "retry-every", ptr: &c.Retry, usage: "after a write error, how often to try writing again"},
-			{name: "memory-limit", ptr: &c.MemLimit, usage: "DuckDB memory limit for all queries, e.g. 4GB (default: DuckDB's, 80% of RAM)"},
+			{name: "memory-limit", ptr: &c.MemLimit, usage: "DuckDB memory limit for all queries together, e.g. 4GB; past it a query fails with SQLSTATE 53200 (default: half of the machine's memory, or of the cgroup's limit if lower)"},
 		}},
 		{"retention", []key{
 			{name: "retain", ptr: &c.Retain, usage: "delete records that started longer ago, e.g. 90d (0: keep everything)"},
@@ -254,6 +259,8 @@ func (c *Config) sections() []section {
 			{name: "query-timeout", ptr: &c.QueryTimeout, usage: "cancel a statement running longer (0: no limit)"},
 			{name: "idle-timeout", ptr: &c.IdleTimeout, usage: "close a session idle longer (0: no limit)"},
 			{name: "conn-memory-limit", ptr: &c.ConnMemory, usage: "most memory a session may hold for results kept while it runs other statements, e.g. 128MiB (SQLSTATE 53200 past it; 0: no limit)"},
+			{name: "max-row-size", ptr: &c.MaxRowSize, usage: "largest result row (or COPY line) sent to a client, e.g. 64MiB (SQLSTATE 53200 past it; 0: no limit)"},
+			{name: "max-statement-size", ptr: &c.MaxStmtSize, usage: "longest statement text accepted, e.g. 1MiB (SQLSTATE 54000 past it, before it is parsed; 0: no limit)"},
 			{name: "max-startups", ptr: &c.MaxStartups, usage: "most connections still authenticating; past it the oldest is closed (they take no max-conns slot)"},
 			{name: "auth-timeout", ptr: &c.AuthTimeout, usage: "close a connection that has not logged in within this time (PostgreSQL's authentication_timeout)"},
 			{name: "tls", ptr: &c.TLS, usage: "offer TLS; without tls-cert a self-signed certificate is generated and kept in tls-dir (implied by tls-cert and tls-required)"},
@@ -398,8 +405,67 @@ func (e *Endpoint) config() (pgwire.Config, error) {
 		Listen: e.Listen, Users: e.Users, Trust: e.Trust, AllowCIDRs: allow, MaxConns: e.MaxConns,
 		QueryTimeout: time.Duration(e.QueryTimeout), IdleTimeout: time.Duration(e.IdleTimeout),
 		ConnMemoryLimit: int64(e.ConnMemory), MaxStartups: e.MaxStartups,
+		MaxRowSize: orNoLimit(int64(e.MaxRowSize)), MaxStatementSize: int(orNoLimit(int64(e.MaxStmtSize))),
 		StartupTimeout: time.Duration(e.AuthTimeout),
 	}, nil
+}
+
+// orNoLimit maps a key's 0 ("no limit") to pgwire's negative.
+func orNoLimit(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+// DefaultMemoryLimit is the DuckDB memory limit used when memory-limit is
+// not set: half of the machine's memory (MemTotal of /proc/meminfo) or of
+// the cgroup v2 limit (/sys/fs/cgroup/memory.max) if that is lower, at
+// least 256 MiB. DuckDB's own default, 80% of the machine, leaves too
+// little for the rest of the process (result encoding, flow tables), so a
+// single query could get the daemon killed. ok is false when the
+// machine's memory is unknown (not Linux): DuckDB's default stays.
+func DefaultMemoryLimit() (limit string, ok bool) {
+	meminfo, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "", false
+	}
+	cgroup, _ := os.ReadFile("/sys/fs/cgroup/memory.max")
+	n, ok := memoryLimitOf(string(meminfo), string(cgroup))
+	if !ok {
+		return "", false
+	}
+	return Size(n).text(), true
+}
+
+// memoryLimitOf computes DefaultMemoryLimit from the text of
+// /proc/meminfo and of memory.max ("" or "max": no cgroup limit), in
+// bytes rounded down to MiB.
+func memoryLimitOf(meminfo, cgroupMax string) (int64, bool) {
+	var total int64
+	for _, line := range strings.Split(meminfo, "\n") {
+		rest, found := strings.CutPrefix(line, "MemTotal:")
+		if !found {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) != 2 || f[1] != "kB" {
+			return 0, false
+		}
+		kb, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || kb <= 0 {
+			return 0, false
+		}
+		total = kb << 10
+	}
+	if total == 0 {
+		return 0, false
+	}
+	if c, err := strconv.ParseInt(strings.TrimSpace(cgroupMax), 10, 64); err == nil && c > 0 && c < total {
+		total = c
+	}
+	limit := max(total/2, 256<<20) &^ (1<<20 - 1)
+	return limit, true
 }
 
 // tlsWanted reports whether TLS is to be offered.

@@ -112,8 +112,13 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 			return err
 		}
 	}
-	if cfg.Store.MemLimit != "" {
-		if err := st.SetMemoryLimit(ctx, cfg.Store.MemLimit); err != nil {
+	memLimit := cfg.Store.MemLimit
+	if memLimit == "" {
+		memLimit, _ = DefaultMemoryLimit() // "" off Linux: DuckDB's own default
+		log.Debug("DuckDB memory limit", "memory_limit", memLimit, "default", true)
+	}
+	if memLimit != "" {
+		if err := st.SetMemoryLimit(ctx, memLimit); err != nil {
 			return &UsageError{fmt.Errorf("memory-limit: %w", err)}
 		}
 	}

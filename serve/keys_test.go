@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"database/sql"
 	"flag"
 	"io"
 	"reflect"
@@ -67,6 +68,8 @@ var keyCases = []struct {
 	{"query-timeout", "endpoint", "1m", `"1m"`, func(c *Config) any { return c.Endpoint.QueryTimeout }, Duration(time.Minute)},
 	{"idle-timeout", "endpoint", "2m", `"2m"`, func(c *Config) any { return c.Endpoint.IdleTimeout }, Duration(2 * time.Minute)},
 	{"conn-memory-limit", "endpoint", "1MiB", `"1MiB"`, func(c *Config) any { return c.Endpoint.ConnMemory }, Size(1 << 20)},
+	{"max-row-size", "endpoint", "2MiB", `"2MiB"`, func(c *Config) any { return c.Endpoint.MaxRowSize }, Size(2 << 20)},
+	{"max-statement-size", "endpoint", "64KiB", `"64KiB"`, func(c *Config) any { return c.Endpoint.MaxStmtSize }, Size(64 << 10)},
 	{"max-startups", "endpoint", "9", `9`, func(c *Config) any { return c.Endpoint.MaxStartups }, 9},
 	{"auth-timeout", "endpoint", "5s", `"5s"`, func(c *Config) any { return c.Endpoint.AuthTimeout }, Duration(5 * time.Second)},
 	{"tls", "endpoint", "true", `true`, func(c *Config) any { return c.Endpoint.TLS }, true},
@@ -227,5 +230,43 @@ func TestTunnelsKey(t *testing.T) {
 	c := load(t, "--tunnels", "inner", "--db", "/x.duckdb").Config
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "tunnels") {
 		t.Errorf("--tunnels inner: Validate = %v, want a tunnels error", err)
+	}
+}
+
+// TestDefaultMemoryLimit: half of MemTotal or of a lower cgroup limit, at
+// least 256 MiB, in a form DuckDB's memory_limit takes.
+func TestDefaultMemoryLimit(t *testing.T) {
+	const meminfo = "MemTotal:       25165824 kB\nMemFree:        1000 kB\n"
+	tests := []struct {
+		name, meminfo, cgroup string
+		want                  int64
+		ok                    bool
+	}{
+		{"machine", meminfo, "", 12 << 30, true},
+		{"cgroup unlimited", meminfo, "max\n", 12 << 30, true},
+		{"cgroup lower", meminfo, "4294967296\n", 2 << 30, true},
+		{"cgroup higher", meminfo, "1099511627776\n", 12 << 30, true},
+		{"small machine", "MemTotal: 262144 kB\n", "", 256 << 20, true},
+		{"odd size rounded to MiB", "MemTotal: 1000001 kB\n", "", (1000001 << 10 / 2) &^ (1<<20 - 1), true},
+		{"no MemTotal", "MemFree: 1 kB\n", "", 0, false},
+		{"bad unit", "MemTotal: 1 MB\n", "", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := memoryLimitOf(tt.meminfo, tt.cgroup)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("%s: %d %v, want %d %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+	limit, ok := DefaultMemoryLimit()
+	if !ok {
+		t.Skip("no /proc/meminfo")
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("SET memory_limit = '" + limit + "'"); err != nil {
+		t.Fatalf("DuckDB refuses %q: %v", limit, err)
 	}
 }
