@@ -107,6 +107,12 @@ type Config struct {
 	// not its body, and has no way to discard it), so it is answered with
 	// FATAL 54000 and the connection is closed.
 	MaxMessageSize int
+	// HidePaths are file-system paths (the store's directory, DuckDB's
+	// temp directory: see DuckDBPaths) replaced by "<store>" in every
+	// error and notice sent to clients, so that query users do not learn
+	// where the store lives or which account runs the server. The
+	// table functions that list paths are refused regardless.
+	HidePaths []string
 	// Logger receives connection, authentication and error events.
 	Logger *slog.Logger
 }

@@ -162,6 +162,14 @@ func checkTree(n any) *pgError {
 			if !tableFunctionAllowed(name) {
 				return errPermission(fmt.Sprintf("table function %s", name))
 			}
+			if pathTableFunctions[strings.ToLower(name)] {
+				return errPermission(fmt.Sprintf("table function %s shows the server's files", name))
+			}
+		case "FUNCTION":
+			name, _ := x["function_name"].(string)
+			if pathFunctions[strings.ToLower(name)] {
+				return errPermission(fmt.Sprintf("function %s shows the server's settings", name))
+			}
 		case "BASE_TABLE", "SHOW_REF":
 			// A table name that is a path makes DuckDB read the file
 			// (replacement scans), for DESCRIBE and SHOW too.

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,7 @@ type Server struct {
 	gone     atomic.Int64                   // queries interrupted because their client left
 	tls      atomic.Pointer[tlsState]       // Config.TLS and TLSMode, replaceable by SetTLS
 	throttle *loginThrottle
+	hider    *strings.Replacer // of Config.HidePaths, nil if none
 
 	mu        sync.Mutex
 	closed    bool
@@ -72,6 +74,7 @@ func New(cfg Config, db *sql.DB) (*Server, error) {
 		stops:    make(map[*context.CancelCauseFunc]struct{}),
 		startups: make(map[net.Conn]*startup),
 		throttle: newLoginThrottle(c.AuthFailDelay, c.AuthFailMaxDelay),
+		hider:    pathHider(c.HidePaths),
 	}
 	s.SetAllowList(c.AllowCIDRs)
 	s.tls.Store(&tlsState{cfg: c.TLS, mode: c.TLSMode})

@@ -350,7 +350,7 @@ func (ss *session) flush() error {
 // sendError sends an ErrorResponse; a FATAL one ends the session. An error
 // inside a transaction block fails the block.
 func (ss *session) sendError(e *pgError) error {
-	ss.be.Send(e.response())
+	ss.be.Send(ss.srv.hidePaths(e).response())
 	if ss.tx == txActive {
 		ss.tx = txFailed
 	}
@@ -362,6 +362,9 @@ func (ss *session) sendError(e *pgError) error {
 }
 
 func (ss *session) notice(code, msg string) {
+	if ss.srv.hider != nil {
+		msg = ss.srv.hider.Replace(msg)
+	}
 	ss.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: msg})
 }
 

@@ -62,7 +62,7 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 	if err := s.authenticate(sctx, be, conn, user, deadline, log); err != nil {
 		var pe *pgError
 		if errors.As(err, &pe) {
-			sendFatal(be, pe)
+			sendFatal(be, s.hidePaths(pe))
 		} else {
 			timedOut(err)
 		}
@@ -79,7 +79,7 @@ func (s *Server) handle(ctx context.Context, nc net.Conn) {
 
 	sqlConn, perr := s.openDB(ctx)
 	if perr != nil {
-		sendFatal(be, perr)
+		sendFatal(be, s.hidePaths(perr))
 		log.Warn("session refused", "err", perr.Error())
 		return
 	}

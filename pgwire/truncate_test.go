@@ -136,7 +136,7 @@ func TestConstantSelect(t *testing.T) {
 		"select 1 where false", "select 1 limit 0", "select 1 from range(3)", "select random()", "select $1",
 		"select 1::int", "select distinct 1", "with x as (select 1) select 1", "select 1 union select 2",
 		"values (1)", "select 1 order by 1", "select 1 group by 1", "select 1 having true", "select 1 qualify true",
-		"select 1 offset 1", "select now()", "select current_setting('TimeZone')",
+		"select 1 offset 1", "select now()", "select tapdb_current_setting('TimeZone')",
 	} {
 		if checkInfoOf(t, db, q).constant {
 			t.Errorf("constant: %s", q)
