@@ -163,6 +163,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (err error) {
 		return &UsageError{err}
 	}
 	pc.Logger = log
+	if pc.HidePaths, err = pgwire.DuckDBPaths(ctx, st.DB()); err != nil {
+		return err
+	}
 	tlsCfg, err := cfg.Endpoint.loadTLS(cfg.Store.DB)
 	if err != nil {
 		return err

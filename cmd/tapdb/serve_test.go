@@ -382,3 +382,47 @@ c.connect().then(() => c.query('select 40 + 2 as n')).then(r => { console.log('n
 		}
 	})
 }
+
+// TestServeCostlyQueries: issue 12's attacks, scaled down. A result row
+// over max-row-size and a query over memory-limit get 53200, a statement
+// over max-statement-size gets 54000, and each session keeps working; the
+// table functions that list the store's paths are refused, and no message
+// names the store's directory.
+func TestServeCostlyQueries(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, "--db", filepath.Join(dir, "flows.duckdb"), "--listen", "127.0.0.1:0", "--trust",
+		"--memory-limit", "128MB", "--max-row-size", "1MiB", "--max-statement-size", "64KiB")
+	c, other := s.conn(t), s.conn(t)
+	ctx := context.Background()
+	tests := []struct {
+		sql, code string
+	}{
+		{"select repeat('x', 4000000)", "53200"},
+		{"select string_agg(repeat('x', 1000000), ',') from range(400)", "53200"},
+		{"select 1" + strings.Repeat(" ", 100<<10) + ", 2", "54000"},
+		{"select * from duckdb_settings()", "42501"},
+		{"select path from duckdb_databases()", "42501"},
+		{"select * from '" + filepath.Join(dir, "flows.duckdb") + "'", "42501"},
+	}
+	for _, tt := range tests {
+		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeExec} {
+			_, err := c.Exec(ctx, tt.sql, mode)
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) || pe.Code != tt.code {
+				t.Errorf("%.60s (mode %v): %v, want SQLSTATE %s", tt.sql, mode, err, tt.code)
+				continue
+			}
+			if all := pe.Message + pe.Detail + pe.Hint; strings.Contains(all, dir) {
+				t.Errorf("%.60s: the message shows the store's directory: %s", tt.sql, all)
+			}
+			var one int
+			if err := c.QueryRow(ctx, "select 1").Scan(&one); err != nil || one != 1 {
+				t.Fatalf("%.60s: select 1 afterwards: %v", tt.sql, err)
+			}
+		}
+	}
+	var n int64
+	if err := other.QueryRow(ctx, "select count(*) from flows").Scan(&n); err != nil {
+		t.Fatalf("other session: %v", err)
+	}
+}
