@@ -47,6 +47,24 @@
 // enable_external_access=false and lock_configuration=true: these checks are
 // a second wall, not the only one.
 //
+// # Costly queries and the server's paths
+//
+// One session cannot take the machine: a result row (or COPY line) over
+// Config.MaxRowSize fails with 53200 before it is copied into the output,
+// DuckDB's out-of-memory errors (its memory_limit holds for all sessions
+// together) are 53200 too, and a statement text over
+// Config.MaxStatementSize fails with 54000 before anything parses it; in
+// each case the session goes on. A message over Config.MaxMessageSize
+// cannot be skipped (pgproto3 reads its header, not its body), so it gets
+// FATAL 54000, what the client still sends of it is drained for a moment
+// so that the error is not lost to a reset, and the connection closes.
+//
+// Query users do not see the server's file-system paths: the table
+// functions that list them (duckdb_databases, duckdb_settings,
+// duckdb_extensions, duckdb_temporary_files, duckdb_secrets, …) and
+// DuckDB's own current_setting are refused with 42501 (paths.go), and
+// Config.HidePaths read "<store>" in every error and notice sent.
+//
 // # Types
 //
 // Result columns map DuckDB types to PostgreSQL OIDs (types.go): BOOLEAN
