@@ -53,19 +53,10 @@ func record(t time.Time, seq int64, srcid string) schema.Record {
 		r.Saddr, r.Daddr = "00:11:22:33:44:55", "ff:ff:ff:ff:ff:ff"
 		return r
 	}
-	r.SaddrHi, r.SaddrLo = halves(netip.MustParseAddr(r.Saddr))
-	r.DaddrHi, r.DaddrLo = halves(netip.MustParseAddr(r.Daddr))
+	r.SaddrHi, r.SaddrLo = schema.AddrHalves(netip.MustParseAddr(r.Saddr))
+	r.DaddrHi, r.DaddrLo = schema.AddrHalves(netip.MustParseAddr(r.Daddr))
 	r.HasAddrNum = true
 	return r
-}
-
-func halves(a netip.Addr) (hi, lo uint64) {
-	b := a.As16()
-	for i := range 8 {
-		hi = hi<<8 | uint64(b[i])
-		lo = lo<<8 | uint64(b[8+i])
-	}
-	return hi, lo
 }
 
 // days are n records a day from day0 on, spread over 20 hours, for two sources, one with a name

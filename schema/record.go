@@ -1,6 +1,10 @@
 package schema
 
-import "time"
+import (
+	"encoding/binary"
+	"net/netip"
+	"time"
+)
 
 // Record is one Argus-style bidirectional flow record: what the flow table
 // emits at a status tick, an idle timeout or the end of input, and what the
@@ -57,3 +61,11 @@ type Record struct {
 
 // Dur is ltime − stime in seconds.
 func (r *Record) Dur() float64 { return r.Ltime.Sub(r.Stime).Seconds() }
+
+// AddrHalves is an IP address as the 128-bit number the store keeps
+// (IPv4 mapped into ::ffff:0:0/96), split into its upper and lower 64
+// bits: the values of SaddrHi/SaddrLo and DaddrHi/DaddrLo.
+func AddrHalves(a netip.Addr) (hi, lo uint64) {
+	b := a.As16()
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}

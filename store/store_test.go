@@ -24,19 +24,10 @@ func testRecord(t time.Time, saddr, daddr string, sbytes int64) schema.Record {
 		Srcid: "test", Trans: 1,
 	}
 	s, d := netip.MustParseAddr(saddr), netip.MustParseAddr(daddr)
-	r.SaddrHi, r.SaddrLo = addrHalves(s)
-	r.DaddrHi, r.DaddrLo = addrHalves(d)
+	r.SaddrHi, r.SaddrLo = schema.AddrHalves(s)
+	r.DaddrHi, r.DaddrLo = schema.AddrHalves(d)
 	r.HasAddrNum = true
 	return r
-}
-
-func addrHalves(a netip.Addr) (hi, lo uint64) {
-	b := a.As16()
-	for i := 0; i < 8; i++ {
-		hi = hi<<8 | uint64(b[i])
-		lo = lo<<8 | uint64(b[8+i])
-	}
-	return hi, lo
 }
 
 func openTest(t *testing.T, path string, opts Options) *Store {
@@ -325,7 +316,7 @@ func TestAddressMacros(t *testing.T) {
 		if err := s.DB().QueryRowContext(ctx, "SELECT CAST(ip_num(?) AS VARCHAR)", a).Scan(&got); err != nil {
 			t.Fatalf("ip_num(%s): %v", a, err)
 		}
-		hi, lo := addrHalves(netip.MustParseAddr(a))
+		hi, lo := schema.AddrHalves(netip.MustParseAddr(a))
 		want := new(big.Int).Lsh(new(big.Int).SetUint64(hi), 64)
 		want.Add(want, new(big.Int).SetUint64(lo))
 		if got != want.String() {

@@ -241,8 +241,8 @@ func (p *Reader) record(rec *schema.Record, fields []string) error {
 	rec.Saddr, rec.Daddr = src.text, dst.text
 	isIP := src.ip.IsValid() || dst.ip.IsValid()
 	if src.ip.IsValid() && dst.ip.IsValid() {
-		rec.SaddrHi, rec.SaddrLo = addrHalves(src.ip)
-		rec.DaddrHi, rec.DaddrLo = addrHalves(dst.ip)
+		rec.SaddrHi, rec.SaddrLo = schema.AddrHalves(src.ip)
+		rec.DaddrHi, rec.DaddrLo = schema.AddrHalves(dst.ip)
 		rec.HasAddrNum = true
 	}
 

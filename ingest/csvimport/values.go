@@ -147,17 +147,6 @@ func splitAddrPort(s string) (addr, port string) {
 	return s[:i], s[i+1:]
 }
 
-// addrHalves returns an IP address as a 128-bit number's halves, IPv4
-// mapped into ::ffff:0:0/96.
-func addrHalves(a netip.Addr) (hi, lo uint64) {
-	b := a.As16()
-	for i := 0; i < 8; i++ {
-		hi = hi<<8 | uint64(b[i])
-		lo = lo<<8 | uint64(b[8+i])
-	}
-	return hi, lo
-}
-
 // proto is a resolved protocol column.
 type proto struct {
 	name  string // as ra prints it without -nn
