@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -51,18 +50,35 @@ func (s *Store) LookupFingerprint(ctx context.Context, fingerprint string) (Sour
 }
 
 func (s *Store) lookupSource(ctx context.Context, column, value string) (Source, bool, error) {
-	var src Source
-	var first, last sql.NullTime
-	err := s.DB().QueryRowContext(ctx, "SELECT sha256, fingerprint, size, name, kind, first_time, last_time, records, times, ingested FROM tapdb_sources WHERE "+column+" = ? ORDER BY ingested DESC LIMIT 1", value).
-		Scan(&src.SHA256, &src.Fingerprint, &src.Size, &src.Name, &src.Kind, &first, &last, &src.Records, &src.Times, &src.Ingested)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return Source{}, false, nil
-	case err != nil:
+	srcs, err := s.querySources(ctx, "WHERE "+column+" = ? ORDER BY ingested DESC LIMIT 1", value)
+	if err != nil {
 		return Source{}, false, fmt.Errorf("look up source by %s %.12s: %w", column, value, err)
 	}
-	src.First, src.Last = first.Time.UTC(), last.Time.UTC()
-	return src, true, nil
+	if len(srcs) == 0 {
+		return Source{}, false, nil
+	}
+	return srcs[0], true, nil
+}
+
+// querySources reads the sources the clause (WHERE, ORDER BY, LIMIT)
+// selects.
+func (s *Store) querySources(ctx context.Context, clause string, args ...any) ([]Source, error) {
+	rows, err := s.DB().QueryContext(ctx, "SELECT sha256, fingerprint, size, name, kind, first_time, last_time, records, times, ingested FROM tapdb_sources "+clause, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Source
+	for rows.Next() {
+		var src Source
+		var first, last sql.NullTime
+		if err := rows.Scan(&src.SHA256, &src.Fingerprint, &src.Size, &src.Name, &src.Kind, &first, &last, &src.Records, &src.Times, &src.Ingested); err != nil {
+			return nil, err
+		}
+		src.First, src.Last = first.Time.UTC(), last.Time.UTC()
+		out = append(out, src)
+	}
+	return out, rows.Err()
 }
 
 // CheckSource refuses a source the store already holds (an
@@ -109,27 +125,9 @@ func (s *Store) RecordSource(ctx context.Context, src Source) error {
 
 // Sources lists the sources the store was filled from, oldest first.
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
-	rows, err := s.DB().QueryContext(ctx, "SELECT sha256 FROM tapdb_sources ORDER BY ingested, name")
+	srcs, err := s.querySources(ctx, "ORDER BY ingested, name")
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
-	var hashes []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list sources: %w", err)
-		}
-		hashes = append(hashes, h)
-	}
-	rows.Close()
-	out := make([]Source, 0, len(hashes))
-	for _, h := range hashes {
-		src, _, err := s.LookupSource(ctx, h)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, src)
-	}
-	return out, nil
+	return srcs, nil
 }
