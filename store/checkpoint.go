@@ -32,13 +32,7 @@ func (s *Store) checkpointIfDue(conn *duckc.Native) error {
 	}
 	s.gate.lock()
 	defer s.gate.unlock()
-	need := wal + wal/4 + checkpointAt
-	if free, ok := freeBytes(filepath.Dir(s.nativePath)); ok && free < need {
-		if time.Since(s.lastSpaceWarn) > time.Minute {
-			s.lastSpaceWarn = time.Now()
-			s.log.Warn("not checkpointing: the file system has too little room; the WAL keeps growing",
-				"wal_bytes", wal, "free_bytes", free, "needed_bytes", need)
-		}
+	if !s.roomToCheckpoint(wal) {
 		return nil
 	}
 	start := time.Now()
@@ -51,6 +45,24 @@ func (s *Store) checkpointIfDue(conn *duckc.Native) error {
 	}
 	s.log.Debug("checkpoint", "wal_bytes", wal, "elapsed", time.Since(start))
 	return nil
+}
+
+// roomToCheckpoint reports whether the file system holding the store has
+// room to fold a WAL of wal bytes into the file; when not, it says so in
+// the log (at most once a minute) and the WAL is kept. Callers hold the
+// gate.
+func (s *Store) roomToCheckpoint(wal int64) bool {
+	need := wal + wal/4 + checkpointAt
+	free, ok := freeBytes(filepath.Dir(s.nativePath))
+	if !ok || free >= need {
+		return true
+	}
+	if time.Since(s.lastSpaceWarn) > time.Minute {
+		s.lastSpaceWarn = time.Now()
+		s.log.Warn("not checkpointing: the file system has too little room; the WAL keeps growing",
+			"wal_bytes", wal, "free_bytes", free, "needed_bytes", need)
+	}
+	return false
 }
 
 // fileSize is the size of the file at path, 0 if it does not exist.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"time"
 )
 
@@ -110,10 +109,7 @@ func moveAnchor(ctx context.Context, tx *sql.Tx, cutoff time.Time) error {
 func (s *Store) checkpoint(ctx context.Context) error {
 	s.gate.lock()
 	defer s.gate.unlock()
-	wal := fileSize(s.nativePath + ".wal")
-	need := wal + wal/4 + checkpointAt
-	if free, ok := freeBytes(filepath.Dir(s.nativePath)); ok && free < need {
-		s.log.Warn("not checkpointing: the file system has too little room", "wal_bytes", wal, "free_bytes", free, "needed_bytes", need)
+	if !s.roomToCheckpoint(fileSize(s.nativePath + ".wal")) {
 		return nil
 	}
 	if _, err := s.DB().ExecContext(ctx, "CHECKPOINT"); err != nil {
