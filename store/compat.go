@@ -3,10 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
-
-	"tapdb/schema"
 )
 
 // readOlderLayout lets a store made by an older tapdb be read without
@@ -25,26 +21,14 @@ func (s *Store) readOlderLayout(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read the columns of flows: %w", err)
 	}
-	var want []string
-	for _, c := range schema.Columns() {
-		want = append(want, c.Name)
-	}
-	if slices.Equal(have, want) {
+	if current(have) {
 		return nil
 	}
 	var catalog string
 	if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalog); err != nil {
 		return fmt.Errorf("read the store's catalog name: %w", err)
 	}
-	var list []string
-	for _, c := range schema.Columns() {
-		if c.Stored() {
-			list = append(list, quoteIdent(c.Name))
-		} else {
-			list = append(list, "("+c.Expr+") AS "+quoteIdent(c.Name))
-		}
-	}
-	s.compatView = "CREATE OR REPLACE TEMP VIEW flows AS SELECT " + strings.Join(list, ", ") +
+	s.compatView = "CREATE OR REPLACE TEMP VIEW flows AS SELECT " + viewList() +
 		" FROM (SELECT " + selectFrom(have) + " FROM " + quoteIdent(catalog) + ".main.flows) AS f"
 	s.log.Info("reading a store made by an older tapdb through today's columns; open it read-write once to migrate it")
 	db.Close()

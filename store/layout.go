@@ -117,17 +117,7 @@ func storedList() string {
 // the first layout's view did.
 func migrationViewSQL(legacy []legacyPartition, legacyCols []string) string {
 	var b strings.Builder
-	b.WriteString("CREATE OR REPLACE VIEW flows AS SELECT ")
-	for i, c := range schema.Columns() {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if c.Stored() {
-			b.WriteString(quoteIdent(c.Name))
-		} else {
-			b.WriteString("(" + c.Expr + ") AS " + quoteIdent(c.Name))
-		}
-	}
+	b.WriteString("CREATE OR REPLACE VIEW flows AS SELECT " + viewList())
 	b.WriteString(" FROM (SELECT " + storedList() + " FROM " + stagingTable)
 	for _, p := range legacy {
 		fmt.Fprintf(&b, " UNION ALL SELECT %s FROM %s", selectFrom(legacyCols), quoteIdent(p.Name))

@@ -39,6 +39,36 @@ func tableColumns(ctx context.Context, q queryer, table string) ([]string, error
 	return out, rows.Err()
 }
 
+// current reports whether a flows table or view with the columns have has
+// today's columns, in order.
+func current(have []string) bool {
+	cols := schema.Columns()
+	if len(have) != len(cols) {
+		return false
+	}
+	for i, c := range cols {
+		if have[i] != c.Name {
+			return false
+		}
+	}
+	return true
+}
+
+// viewList is the SELECT list of a view with today's columns over a
+// relation that has today's stored ones: the stored columns, then each
+// derived one computed from them.
+func viewList() string {
+	var list []string
+	for _, c := range schema.Columns() {
+		if c.Stored() {
+			list = append(list, quoteIdent(c.Name))
+		} else {
+			list = append(list, "("+c.Expr+") AS "+quoteIdent(c.Name))
+		}
+	}
+	return strings.Join(list, ", ")
+}
+
 // selectFrom is the SELECT list that fills today's stored columns, in
 // order, from a table with the given columns: a column it has by name, one
 // it lacks from pastColumns, otherwise NULL.
@@ -68,11 +98,7 @@ func (s *Store) rebuildStale(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var want []string
-	for _, c := range schema.Columns() {
-		want = append(want, c.Name)
-	}
-	if slices.Equal(have, want) {
+	if current(have) {
 		return nil
 	}
 	const rebuilt = "tapdb_flows_rebuild"
