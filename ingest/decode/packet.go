@@ -148,20 +148,26 @@ type OuterIP struct {
 // packet between the outer addresses, as Argus 3.0.8 reports it. A packet
 // without Outer is left as it is.
 func (p *Packet) AsOuter() {
-	if !p.Outer.Valid {
-		return
+	if p.Outer.Valid {
+		p.OuterOf(p)
 	}
-	o := p.Outer
-	*p = Packet{
-		TimeNanos: p.TimeNanos, WireLen: p.WireLen,
-		Encaps: o.Encaps, HasMAC: p.HasMAC, SrcMAC: p.SrcMAC, DstMAC: p.DstMAC,
-		HasVLAN: p.HasVLAN, VLANID: p.VLANID, InnerVLANID: p.InnerVLANID,
-		HasMPLS: p.HasMPLS, MPLSLabel: p.MPLSLabel,
-		Net: NetIPv4, EtherType: etherIPv4, Src: o.Src, Dst: o.Dst, Proto: o.Proto, TTL: o.TTL, TOS: o.TOS,
-		IPID: o.IPID, IPOptions: o.IPOptions, PayloadLen: int(o.PayloadLen),
-	}
+}
+
+// OuterOf sets p to what q.AsOuter makes of q, leaving q alone, in one
+// write (q may be p). q must have Outer.Valid.
+func (p *Packet) OuterOf(q *Packet) {
+	o := &q.Outer
+	net, etype := NetIPv4, etherIPv4
 	if !o.Src.IsIPv4() {
-		p.Net, p.EtherType = NetIPv6, etherIPv6
+		net, etype = NetIPv6, etherIPv6
+	}
+	*p = Packet{
+		TimeNanos: q.TimeNanos, WireLen: q.WireLen,
+		Encaps: o.Encaps, HasMAC: q.HasMAC, SrcMAC: q.SrcMAC, DstMAC: q.DstMAC,
+		HasVLAN: q.HasVLAN, VLANID: q.VLANID, InnerVLANID: q.InnerVLANID,
+		HasMPLS: q.HasMPLS, MPLSLabel: q.MPLSLabel,
+		Net: net, EtherType: etype, Src: o.Src, Dst: o.Dst, Proto: o.Proto, TTL: o.TTL, TOS: o.TOS,
+		IPID: o.IPID, IPOptions: o.IPOptions, PayloadLen: int(o.PayloadLen),
 	}
 }
 

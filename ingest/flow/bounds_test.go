@@ -269,3 +269,27 @@ func TestIdleFlowsLeaveTheTable(t *testing.T) {
 		t.Errorf("second Flush: %+v", st)
 	}
 }
+
+// BenchmarkAddTunnelsOuter is BenchmarkAdd with every packet decapsulated
+// from an IP-in-IP tunnel and the table keying the tunnel
+// (Config.Tunnels = TunnelsOuter): the path that turns each packet into its
+// outer header.
+func BenchmarkAddTunnelsOuter(b *testing.B) {
+	ps := mix(b, 2000)
+	for i := range ps {
+		ps[i].Outer = decode.OuterIP{Src: addr(b, "198.51.100.1"), Dst: addr(b, "198.51.100.2"),
+			Encaps: ps[i].Encaps, PayloadLen: int32(ps[i].WireLen), Valid: true, Proto: 4, TTL: 64}
+	}
+	tb := NewTable(Config{Tunnels: TunnelsOuter}, func(*schema.Record) error { return nil })
+	now := at(0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := &ps[i%len(ps)]
+		now += 10_000
+		p.TimeNanos = now
+		if err := tb.Add(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

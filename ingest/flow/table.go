@@ -91,8 +91,7 @@ func (t *Table) Stats() Stats {
 func (t *Table) Add(p *decode.Packet) error {
 	t.stats.Packets++
 	if p.Outer.Valid && t.cfg.Tunnels == TunnelsOuter {
-		t.outer = *p
-		t.outer.AsOuter()
+		t.outer.OuterOf(p)
 		p = &t.outer
 	}
 	now := p.TimeNanos
