@@ -77,11 +77,7 @@ func Open(ctx context.Context, o *Options, log *slog.Logger) (*Source, error) {
 	case len(stores) == 1:
 		st, err := store.Open(ctx, stores[0], store.Options{ReadOnly: true, Logger: log})
 		if err != nil {
-			// DuckDB says only in words that another process holds the file.
-			if strings.Contains(err.Error(), "Could not set lock") {
-				return nil, fmt.Errorf("%w\n(a running tapdb serve owns this store: query it with -S HOST:PORT)", err)
-			}
-			return nil, err
+			return nil, err // a store held by tapdb serve: store.HeldError says so and what to do
 		}
 		return &Source{DB: st.DB(), close: []func() error{st.Close}}, nil
 	}
