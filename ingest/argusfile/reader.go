@@ -71,21 +71,12 @@ func DetectFile(path string) (bool, error) {
 		return false, fmt.Errorf("detect argus file: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	head, _ := br.Peek(headerLen)
-	if len(head) >= 2 && head[0] == gzip0 && head[1] == gzip1 {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return false, nil
-		}
-		defer gz.Close()
-		var b [headerLen]byte
-		if _, err := io.ReadFull(gz, b[:]); err != nil {
-			return false, nil
-		}
-		return Detect(b[:]), nil
+	r, err := NewReader(path, f)
+	if err != nil {
+		return false, nil
 	}
-	return Detect(head), nil
+	r.Close()
+	return true, nil
 }
 
 // Stats counts what a Reader has read.
