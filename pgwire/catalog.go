@@ -425,27 +425,24 @@ func (ss *session) catalogMacros() []string {
 // session works, only catalog queries suffer.
 //
 // Inside a transaction the objects are created in it, and a ROLLBACK
-// drops them: catalogReady is set only outside one, and inside one the
-// sentinel view created last says whether they exist.
+// drops them: catalogReady is set only outside one; inside one
+// catalogInTx says they exist until the transaction ends, and a COMMIT
+// makes them the session's (endTransaction).
 func (ss *session) installCatalog(ctx context.Context) {
-	if ss.catalogReady {
+	if ss.catalogReady || ss.catalogInTx {
 		return
 	}
-	if ss.tx != txIdle {
-		n, err := ss.queryString(ctx, "SELECT count(*)::VARCHAR FROM duckdb_views() WHERE temporary AND view_name = 'tapdb_catalog_ready'")
-		if err == nil && n != "0" {
-			return
-		}
-	} else {
+	inTx := ss.tx != txIdle
+	if !inTx {
 		ss.catalogReady = true
 	}
-	stmts := append(append(ss.catalogMacros(), typeCatalogSQL()...), biCatalogSQL()...)
-	for _, m := range append(stmts, "CREATE OR REPLACE TEMP VIEW tapdb_catalog_ready AS SELECT 1 AS ready") {
+	for _, m := range append(append(ss.catalogMacros(), typeCatalogSQL()...), biCatalogSQL()...) {
 		if _, err := ss.driver(ctx).ExecContext(ctx, m, nil); err != nil {
 			ss.log.Warn("create catalog macro", "sql", m, "err", err)
 			return
 		}
 	}
+	ss.catalogInTx = inTx
 }
 
 func settingsValues(settings map[string][2]string) string {

@@ -426,6 +426,8 @@ func (ss *session) endTransaction(ctx context.Context, verb string) *pgError {
 	ss.closePortals()
 	ss.closeCursors()
 	ss.tx = txIdle
+	inTx := ss.catalogInTx
+	ss.catalogInTx = false
 	if _, err := ss.driver(ctx).ExecContext(ctx, verb, nil); err != nil {
 		// DuckDB may already have ended a transaction it aborted.
 		if verb == "ROLLBACK" {
@@ -433,6 +435,8 @@ func (ss *session) endTransaction(ctx context.Context, verb string) *pgError {
 		}
 		return toPGError(err, ctx.Err(), context.Cause(ctx))
 	}
+	// A committed transaction keeps the catalog it created.
+	ss.catalogReady = ss.catalogReady || (inTx && verb == "COMMIT")
 	return nil
 }
 
