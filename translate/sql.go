@@ -1,9 +1,7 @@
 package translate
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/big"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -82,30 +80,26 @@ func (b *builder) u64(v uint64) string {
 	return "CAST(" + b.arg(strconv.FormatUint(v, 10)) + " AS UBIGINT)"
 }
 
-// halves splits an address number into the stored columns' upper and
-// lower 64 bits.
-func halves(n *big.Int) (hi, lo uint64) {
-	var buf [16]byte
-	n.FillBytes(buf[:])
-	return binary.BigEndian.Uint64(buf[:8]), binary.BigEndian.Uint64(buf[8:])
-}
-
-// addrEq tests that the address side (saddr or daddr) is the number v.
-func (b *builder) addrEq(side string, v *big.Int) string {
-	hi, lo := halves(v)
+// addrEq tests that the address side (saddr or daddr) is a.
+func (b *builder) addrEq(side string, a netip.Addr) string {
+	hi, lo := schema.AddrHalves(a)
 	return "(" + b.col(side+"_hi") + " = " + b.u64(hi) + " AND " + b.col(side+"_lo") + " = " + b.u64(lo) + ")"
 }
 
-// addrRange tests that the address side lies in [lo, hi], the range of a
-// prefix: within one upper half a range of lower halves, or (a prefix of
-// 64 bits or less) a range of upper halves.
-func (b *builder) addrRange(side string, lo, hi *big.Int) string {
-	hl, ll := halves(lo)
-	hh, lh := halves(hi)
-	if hl == hh {
-		return "(" + b.col(side+"_hi") + " = " + b.u64(hl) + " AND " + b.col(side+"_lo") + " BETWEEN " + b.u64(ll) + " AND " + b.u64(lh) + ")"
+// addrRange tests that the address side lies in prefix p: a prefix of 64
+// bits or less (IPv4 ones count 96 more) is a range of upper halves, a
+// longer one an upper half and a range of lower halves.
+func (b *builder) addrRange(side string, p netip.Prefix) string {
+	p = p.Masked()
+	bits := p.Bits()
+	if p.Addr().Is4() {
+		bits += 96
 	}
-	return "(" + b.col(side+"_hi") + " BETWEEN " + b.u64(hl) + " AND " + b.u64(hh) + ")"
+	hi, lo := schema.AddrHalves(p.Addr())
+	if bits < 64 {
+		return "(" + b.col(side+"_hi") + " BETWEEN " + b.u64(hi) + " AND " + b.u64(hi|^uint64(0)>>bits) + ")"
+	}
+	return "(" + b.col(side+"_hi") + " = " + b.u64(hi) + " AND " + b.col(side+"_lo") + " BETWEEN " + b.u64(lo) + " AND " + b.u64(lo|^uint64(0)>>(bits-64)) + ")"
 }
 
 // in renders "col IN (args…)" or "col = arg".
@@ -207,16 +201,14 @@ func (n *EtherType) sql(b *builder) string {
 }
 
 func (n *Host) sql(b *builder) string {
-	v := addrNum(n.Addr)
 	return sides(n.Dir, "saddr", "daddr", func(side string) string {
-		return b.addrEq(side, v)
+		return b.addrEq(side, n.Addr)
 	})
 }
 
 func (n *Net) sql(b *builder) string {
-	lo, hi := prefixRange(n.Prefix)
 	return sides(n.Dir, "saddr", "daddr", func(side string) string {
-		return b.addrRange(side, lo, hi)
+		return b.addrRange(side, n.Prefix)
 	})
 }
 
@@ -363,10 +355,9 @@ func (n *Pred) test(b *builder) string {
 		// As tcpdump's "ip multicast", IPv4 only; Argus 3.0.8 takes every
 		// destination from 224.0.0.0 up (class D and E, 255.255.255.255
 		// included).
-		lo4, hi4 := prefixRange(netip.MustParsePrefix("224.0.0.0/3"))
-		return b.addrRange("daddr", lo4, hi4)
+		return b.addrRange("daddr", netip.MustParsePrefix("224.0.0.0/3"))
 	case KindBroadcast:
-		return b.addrEq("daddr", addrNum(netip.MustParseAddr("255.255.255.255")))
+		return b.addrEq("daddr", netip.MustParseAddr("255.255.255.255"))
 	case KindEtherBcast:
 		return "(" + b.col("dmac") + " = " + b.arg("ff:ff:ff:ff:ff:ff") + ")"
 	case KindEtherMcast:
@@ -376,25 +367,4 @@ func (n *Pred) test(b *builder) string {
 		b.err = fmt.Errorf("filter: internal error: unknown predicate %q", n.Word)
 	}
 	return "FALSE"
-}
-
-// addrNum is the address as a 128-bit number (IPv4 mapped into
-// ::ffff:0:0/96), stored as saddr_hi/saddr_lo and daddr_hi/daddr_lo.
-func addrNum(a netip.Addr) *big.Int {
-	b := a.As16()
-	return new(big.Int).SetBytes(b[:])
-}
-
-// prefixRange is the lowest and highest address number of a prefix.
-func prefixRange(p netip.Prefix) (lo, hi *big.Int) {
-	p = p.Masked()
-	bits := p.Bits()
-	if p.Addr().Is4() {
-		bits += 96
-	}
-	lo = addrNum(p.Addr())
-	host := new(big.Int).Lsh(big.NewInt(1), uint(128-bits))
-	host.Sub(host, big.NewInt(1))
-	hi = new(big.Int).Or(lo, host)
-	return lo, hi
 }
