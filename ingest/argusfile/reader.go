@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"tapdb/ingest/capture"
 	"tapdb/schema"
 )
 
@@ -42,9 +43,6 @@ type FormatError struct {
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("%s: record %d at offset %d: %s", e.File, e.Record, e.Offset, e.Msg)
 }
-
-// gzip magic bytes.
-const gzip0, gzip1 = 0x1f, 0x8b
 
 // Detect tells whether head, the first bytes of a (decompressed) stream,
 // begins an Argus 3 file: a version-3 management record of a plausible
@@ -102,16 +100,9 @@ type Reader struct {
 // Open opens an Argus file ("-" is standard input), plain or gzip'd, and
 // checks that it begins with an Argus 3 management record.
 func Open(path string) (*Reader, error) {
-	name := path
-	var f *os.File
-	if path == "-" {
-		name = "stdin"
-		f = os.Stdin
-	} else {
-		var err error
-		if f, err = os.Open(path); err != nil {
-			return nil, fmt.Errorf("open argus file: %w", err)
-		}
+	f, name, err := capture.OpenInput(path)
+	if err != nil {
+		return nil, fmt.Errorf("open argus file: %w", err)
 	}
 	r, err := NewReader(name, f)
 	if err != nil {
@@ -130,7 +121,7 @@ func Open(path string) (*Reader, error) {
 func NewReader(name string, in io.Reader) (*Reader, error) {
 	r := &Reader{name: name, br: bufio.NewReaderSize(in, 64<<10)}
 	head, err := r.br.Peek(headerLen)
-	if len(head) >= 2 && head[0] == gzip0 && head[1] == gzip1 {
+	if capture.Detect(head) == capture.FormatGzip {
 		gz, err := gzip.NewReader(r.br)
 		if err != nil {
 			return nil, r.errorf(0, "bad gzip header: %v", err)

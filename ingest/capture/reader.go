@@ -124,17 +124,9 @@ func Open(path string) (Reader, error) {
 // open is Open, hashing the file's bytes as they are read when hash is
 // set (see identify).
 func open(path string, hash bool) (Reader, error) {
-	name := path
-	var f *os.File
-	if path == "-" {
-		name = "stdin"
-		f = os.Stdin
-	} else {
-		var err error
-		f, err = os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("opening capture: %w", err)
-		}
+	f, name, err := OpenInput(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening capture: %w", err)
 	}
 	size := int64(-1)
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -162,6 +154,17 @@ func open(path string, hash bool) (Reader, error) {
 		s.hash, s.regular = hr, size >= 0
 	}
 	return r, nil
+}
+
+// OpenInput opens the input file at path for the loading commands'
+// readers: "-" is standard input (named "stdin", which the caller must not
+// close), anything else the file, named by its path.
+func OpenInput(path string) (f *os.File, name string, err error) {
+	if path == "-" {
+		return os.Stdin, "stdin", nil
+	}
+	f, err = os.Open(path)
+	return f, path, err
 }
 
 // framer is what both readers are: a Reader over a source.
