@@ -297,18 +297,25 @@ func flipDir(e string) string {
 
 // canonical is the select list that puts a record in canonical orientation.
 func (cl *cluster) canonical() []string {
+	return append(cl.orient("_fwd"), cl.dictCodes()...)
+}
+
+// orient is the select list of the columns as they are where the boolean
+// column keep is true, and read the other way round (source and
+// destination swapped, dir flipped) where it is false.
+func (cl *cluster) orient(keep string) []string {
 	var out []string
 	for _, n := range cl.names() {
 		switch t := twin(n); {
 		case t != "":
-			out = append(out, "CASE WHEN _fwd THEN "+n+" ELSE "+t+" END AS "+n)
+			out = append(out, "CASE WHEN "+keep+" THEN "+n+" ELSE "+t+" END AS "+n)
 		case n == "dir":
-			out = append(out, "CASE WHEN _fwd THEN dir ELSE "+flipDir("dir")+" END AS dir")
+			out = append(out, "CASE WHEN "+keep+" THEN dir ELSE "+flipDir("dir")+" END AS dir")
 		default:
 			out = append(out, n)
 		}
 	}
-	return append(out, cl.dictCodes()...)
+	return out
 }
 
 // aggregates is the GROUP BY select list: keys as they are, every other
@@ -437,16 +444,5 @@ func addrPrefix(n string) string {
 // oriented turns a merged canonical record back to the orientation of its
 // earliest record.
 func (cl *cluster) oriented() []string {
-	var out []string
-	for _, n := range cl.names() {
-		switch t := twin(n); {
-		case t != "":
-			out = append(out, "CASE WHEN _orient THEN "+n+" ELSE "+t+" END AS "+n)
-		case n == "dir":
-			out = append(out, "CASE WHEN _orient THEN dir ELSE "+flipDir("dir")+" END AS dir")
-		default:
-			out = append(out, n)
-		}
-	}
-	return out
+	return cl.orient("_orient")
 }
