@@ -50,7 +50,7 @@ func fileColumns() ([]Column, error) {
 		} else if !c.Stored() {
 			continue
 		}
-		col := Column{Name: c.Name, Type: c.Type, Doc: c.Doc, expr: quoteIdent(c.Name)}
+		col := Column{Name: c.Name, Type: c.Type, Doc: c.Doc, expr: schema.QuoteIdent(c.Name)}
 		switch c.Type {
 		case "TIMESTAMPTZ", "VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "SMALLINT", "BOOLEAN":
 		case "UTINYINT", "USMALLINT", "UINTEGER":
@@ -59,14 +59,14 @@ func fileColumns() ([]Column, error) {
 				return nil, fmt.Errorf("column %s: no signed type for Postgres type %d", c.Name, c.PGType)
 			}
 			col.Type, col.From = t, c.Type
-			col.expr = fmt.Sprintf("CAST(%s AS %s)", quoteIdent(c.Name), t)
+			col.expr = fmt.Sprintf("CAST(%s AS %s)", schema.QuoteIdent(c.Name), t)
 		case "UHUGEINT":
 			// A UHUGEINT cast to BIT is its 128 bits, most significant
 			// first; as a BLOB, 16 bytes whose lexicographic order is
 			// the numbers' order.
 			col.Type, col.From = "BLOB", c.Type
 			col.Doc += "; 16 bytes, big-endian (IPv4 as ::ffff:a.b.c.d)"
-			v := quoteIdent(c.Name)
+			v := schema.QuoteIdent(c.Name)
 			if !c.Stored() {
 				v = "(" + c.Expr + ")" // not the generated column by name: the alias would shadow it
 			}
@@ -111,12 +111,9 @@ func selectList(cols []Column) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(c.expr)
-		if c.expr != quoteIdent(c.Name) {
-			b.WriteString(" AS " + quoteIdent(c.Name))
+		if c.expr != schema.QuoteIdent(c.Name) {
+			b.WriteString(" AS " + schema.QuoteIdent(c.Name))
 		}
 	}
 	return b.String()
 }
-
-func quoteIdent(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -211,7 +211,7 @@ func (e *exporter) period(ctx context.Context, p store.Period, part int, upto in
 	}
 	var stored []string
 	for _, c := range schema.StoredColumns() {
-		stored = append(stored, quoteIdent(c.Name))
+		stored = append(stored, schema.QuoteIdent(c.Name))
 	}
 	src := fmt.Sprintf("SELECT %s, rowid AS tapdb_rowid FROM flows WHERE stime >= make_timestamptz(%d::BIGINT) AND stime < make_timestamptz(%d::BIGINT)",
 		strings.Join(stored, ", "), p.Lo.UnixMicro(), p.Hi.UnixMicro())
@@ -237,7 +237,7 @@ func (e *exporter) period(ctx context.Context, p store.Period, part int, upto in
 		tmp.Close()
 		temps = append(temps, tmp.Name())
 		q := fmt.Sprintf("COPY (SELECT %s FROM (%s) WHERE coalesce(%s, '') = %s ORDER BY stime, tapdb_rowid) TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)",
-			selectList(e.cols), src, quoteIdent(partitionColumn), quoteLiteral(id), quoteLiteral(tmp.Name()), e.opts.RowGroupSize)
+			selectList(e.cols), src, schema.QuoteIdent(partitionColumn), schema.QuoteLiteral(id), schema.QuoteLiteral(tmp.Name()), e.opts.RowGroupSize)
 		r, err := tx.ExecContext(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("%s: write srcid %q: %w", what, id, err)
@@ -290,7 +290,7 @@ func (e *exporter) period(ctx context.Context, p store.Period, part int, upto in
 
 // distinctSrcids lists the srcids of the records src selects (NULL as "").
 func distinctSrcids(ctx context.Context, tx *sql.Tx, src string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT DISTINCT coalesce(%s, '') FROM (%s) ORDER BY 1", quoteIdent(partitionColumn), src))
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT DISTINCT coalesce(%s, '') FROM (%s) ORDER BY 1", schema.QuoteIdent(partitionColumn), src))
 	if err != nil {
 		return nil, fmt.Errorf("list srcids: %w", err)
 	}

@@ -31,7 +31,7 @@ import (
 func rowHashSQL() string {
 	var parts []string
 	for _, c := range schema.StoredColumns() {
-		v := quoteIdent(c.Name)
+		v := schema.QuoteIdent(c.Name)
 		if c.Type == "TIMESTAMPTZ" {
 			v = "epoch_us(" + v + ")"
 		}

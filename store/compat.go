@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"tapdb/schema"
 )
 
 // readOlderLayout lets a store made by an older tapdb be read without
@@ -29,7 +30,7 @@ func (s *Store) readOlderLayout(ctx context.Context) error {
 		return fmt.Errorf("read the store's catalog name: %w", err)
 	}
 	s.compatView = "CREATE OR REPLACE TEMP VIEW flows AS SELECT " + viewList() +
-		" FROM (SELECT " + selectFrom(have) + " FROM " + quoteIdent(catalog) + ".main.flows) AS f"
+		" FROM (SELECT " + selectFrom(have) + " FROM " + schema.QuoteIdent(catalog) + ".main.flows) AS f"
 	s.log.Info("reading a store made by an older tapdb through today's columns; open it read-write once to migrate it")
 	db.Close()
 	db, err = s.connect(ctx)

@@ -88,12 +88,12 @@ type execer interface {
 // derived ones as virtual generated columns.
 func createTableSQL(name string) string {
 	var b strings.Builder
-	b.WriteString("CREATE TABLE IF NOT EXISTS " + quoteIdent(name) + " (")
+	b.WriteString("CREATE TABLE IF NOT EXISTS " + schema.QuoteIdent(name) + " (")
 	for i, c := range schema.Columns() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(quoteIdent(c.Name) + " " + c.Type)
+		b.WriteString(schema.QuoteIdent(c.Name) + " " + c.Type)
 		if !c.Stored() {
 			b.WriteString(" GENERATED ALWAYS AS (" + c.Expr + ") VIRTUAL")
 		}
@@ -106,7 +106,7 @@ func createTableSQL(name string) string {
 func storedList() string {
 	var names []string
 	for _, c := range schema.StoredColumns() {
-		names = append(names, quoteIdent(c.Name))
+		names = append(names, schema.QuoteIdent(c.Name))
 	}
 	return strings.Join(names, ", ")
 }
@@ -120,7 +120,7 @@ func migrationViewSQL(legacy []legacyPartition, legacyCols []string) string {
 	b.WriteString("CREATE OR REPLACE VIEW flows AS SELECT " + viewList())
 	b.WriteString(" FROM (SELECT " + storedList() + " FROM " + stagingTable)
 	for _, p := range legacy {
-		fmt.Fprintf(&b, " UNION ALL SELECT %s FROM %s", selectFrom(legacyCols), quoteIdent(p.Name))
+		fmt.Fprintf(&b, " UNION ALL SELECT %s FROM %s", selectFrom(legacyCols), schema.QuoteIdent(p.Name))
 	}
 	b.WriteString(") AS f")
 	return b.String()

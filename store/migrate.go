@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"tapdb/schema"
 	"time"
 )
 
@@ -110,7 +111,7 @@ func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []leg
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO "+stagingTable+" ("+storedList()+") SELECT "+selectFrom(have)+" FROM "+quoteIdent(p.Name)+" ORDER BY stime")
+	res, err := tx.ExecContext(ctx, "INSERT INTO "+stagingTable+" ("+storedList()+") SELECT "+selectFrom(have)+" FROM "+schema.QuoteIdent(p.Name)+" ORDER BY stime")
 	if err != nil {
 		return 0, fmt.Errorf("copy rows: %w", err)
 	}
@@ -122,7 +123,7 @@ func (s *Store) movePartition(ctx context.Context, p legacyPartition, rest []leg
 	if _, err := tx.ExecContext(ctx, migrationViewSQL(rest, have)); err != nil {
 		return 0, fmt.Errorf("flows view: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "DROP TABLE "+quoteIdent(p.Name)); err != nil {
+	if _, err := tx.ExecContext(ctx, "DROP TABLE "+schema.QuoteIdent(p.Name)); err != nil {
 		return 0, fmt.Errorf("drop: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -73,7 +73,7 @@ func checkFirstLayoutFlows(t *testing.T, s *Store) {
 	// a column of flows (stored or derived).
 	var list []string
 	for _, c := range want[0] {
-		list = append(list, "CAST("+quoteIdent(c)+" AS VARCHAR) AS "+quoteIdent(c))
+		list = append(list, "CAST("+schema.QuoteIdent(c)+" AS VARCHAR) AS "+schema.QuoteIdent(c))
 	}
 	rows, err := c.QueryContext(ctx, "SELECT "+strings.Join(list, ", ")+" FROM flows ORDER BY stime, seq, saddr, sport")
 	if err != nil {
@@ -312,7 +312,7 @@ func version7Store(t *testing.T) (path string, recs []schema.Record) {
 		switch c.Name {
 		case "saddr_hi", "saddr_lo", "daddr_hi", "daddr_lo":
 		default:
-			cols = append(cols, quoteIdent(c.Name))
+			cols = append(cols, schema.QuoteIdent(c.Name))
 		}
 	}
 	for _, stmt := range []string{

@@ -61,9 +61,9 @@ func viewList() string {
 	var list []string
 	for _, c := range schema.Columns() {
 		if c.Stored() {
-			list = append(list, quoteIdent(c.Name))
+			list = append(list, schema.QuoteIdent(c.Name))
 		} else {
-			list = append(list, "("+c.Expr+") AS "+quoteIdent(c.Name))
+			list = append(list, "("+c.Expr+") AS "+schema.QuoteIdent(c.Name))
 		}
 	}
 	return strings.Join(list, ", ")
@@ -77,11 +77,11 @@ func selectFrom(have []string) string {
 	for _, c := range schema.StoredColumns() {
 		switch p, ok := pastColumns[c.Name]; {
 		case slices.Contains(have, c.Name):
-			parts = append(parts, quoteIdent(c.Name))
+			parts = append(parts, schema.QuoteIdent(c.Name))
 		case ok && slices.Contains(have, p.from):
-			parts = append(parts, p.expr+" AS "+quoteIdent(c.Name))
+			parts = append(parts, p.expr+" AS "+schema.QuoteIdent(c.Name))
 		default:
-			parts = append(parts, "CAST(NULL AS "+c.Type+") AS "+quoteIdent(c.Name))
+			parts = append(parts, "CAST(NULL AS "+c.Type+") AS "+schema.QuoteIdent(c.Name))
 		}
 	}
 	return strings.Join(parts, ", ")

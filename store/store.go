@@ -17,6 +17,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"tapdb/migrations"
+	"tapdb/schema"
 )
 
 // Options control how a store is opened.
@@ -198,7 +199,7 @@ func (s *Store) Close() error {
 // SetMemoryLimit caps DuckDB's memory (a size such as "2GB"); Reopen
 // applies it again.
 func (s *Store) SetMemoryLimit(ctx context.Context, limit string) error {
-	stmt := "SET memory_limit = " + quoteLiteral(limit)
+	stmt := "SET memory_limit = " + schema.QuoteLiteral(limit)
 	if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("memory limit %s: %w", limit, err)
 	}
@@ -256,8 +257,6 @@ func (s *Store) Reopen(ctx context.Context) error {
 	return nil
 }
 
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.DB().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tapdb_schema_version (
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`); err != nil {
@@ -299,7 +298,7 @@ func (s *Store) apply(ctx context.Context, m migrations.Migration) error {
 			return err
 		}
 		for _, name := range tables {
-			if _, err := tx.ExecContext(ctx, strings.ReplaceAll(m.SQL, "{{table}}", quoteIdent(name))); err != nil {
+			if _, err := tx.ExecContext(ctx, strings.ReplaceAll(m.SQL, "{{table}}", schema.QuoteIdent(name))); err != nil {
 				return fmt.Errorf("table %s: %w", name, err)
 			}
 		}
@@ -380,6 +379,3 @@ func flowTables(ctx context.Context, q queryer) ([]string, error) {
 	}
 	return tables, nil
 }
-
-// quoteIdent quotes a SQL identifier.
-func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
