@@ -1,83 +1,40 @@
 package translate
 
 import (
+	"context"
 	"database/sql"
 	"encoding/binary"
 	"net/netip"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"tapdb/schema"
+	"tapdb/store"
 )
 
-// openFlows opens an in-memory DuckDB with a flows_store table made from
-// the schema's stored columns and a flows view adding the derived ones,
-// as the store lays them out, filled with recs.
+// openFlows opens a scratch store (the flows table as the store lays it
+// out) holding recs, written through the store's writer.
 func openFlows(t testing.TB, recs []schema.Record) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
+	ctx := context.Background()
+	st, err := store.Open(ctx, "", store.Options{})
 	if err != nil {
-		t.Fatalf("open duckdb: %v", err)
+		t.Fatalf("open a scratch store: %v", err)
 	}
-	db.SetMaxOpenConns(1) // one in-memory database
-	t.Cleanup(func() { db.Close() })
-	var defs, names, ph, view []string
-	for _, c := range schema.Columns() {
-		if c.Stored() {
-			defs = append(defs, c.Name+" "+c.Type)
-			names = append(names, c.Name)
-			p := "?"
-			if c.Type == "UBIGINT" {
-				p = "CAST(? AS UBIGINT)" // database/sql takes no uint64 above the int64 range
+	t.Cleanup(func() { st.Close() })
+	if err := st.Load(ctx, store.WriterOptions{}, func(ctx context.Context, emit func(*schema.Record) error) error {
+		for i := range recs {
+			if err := emit(&recs[i]); err != nil {
+				return err
 			}
-			ph = append(ph, p)
-			view = append(view, c.Name)
-		} else {
-			view = append(view, "("+c.Expr+") AS "+c.Name)
 		}
+		return nil
+	}); err != nil {
+		t.Fatalf("store %d records: %v", len(recs), err)
 	}
-	stmts := []string{
-		"CREATE TABLE flows_store (" + strings.Join(defs, ", ") + ")",
-		"CREATE VIEW flows AS SELECT " + strings.Join(view, ", ") + " FROM flows_store",
-	}
-	for _, s := range stmts {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-	ins := "INSERT INTO flows_store (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(ph, ", ") + ")"
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmt, err := tx.Prepare(ins)
-	if err != nil {
-		t.Fatalf("%s: %v", ins, err)
-	}
-	for i := range recs {
-		var vals []any
-		for _, c := range schema.StoredColumns() {
-			v := c.Value(&recs[i])
-			if n, ok := v.(uint64); ok {
-				v = strconv.FormatUint(n, 10)
-			}
-			vals = append(vals, v)
-		}
-		if _, err := stmt.Exec(vals...); err != nil {
-			t.Fatalf("insert record %d: %v", i, err)
-		}
-	}
-	if err := stmt.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return st.DB()
 }
 
 var t0 = time.Date(2026, 11, 27, 5, 8, 0, 0, time.UTC)
