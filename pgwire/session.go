@@ -88,9 +88,8 @@ type session struct {
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // of the running query, nil if none
-	// query counts the statements run; watch is the timer of the running
-	// one's next client check (watchClient).
-	query uint64
+	// watch is the timer of the running statement's next client check
+	// (checkClient), made once and reset for each statement.
 	watch *time.Timer
 }
 
@@ -137,47 +136,48 @@ func (ss *session) queryContext(ctx context.Context) (context.Context, func()) {
 	}
 	ss.mu.Lock()
 	ss.cancel = cancel
-	ss.query++
-	ss.mu.Unlock()
 	if d := ss.srv.cfg.ClientCheckInterval; d > 0 {
-		ss.watchClient(ss.query, cancel, d)
+		if ss.watch == nil {
+			ss.watch = time.AfterFunc(d, ss.checkClient)
+		} else {
+			ss.watch.Reset(d)
+		}
 	}
+	ss.mu.Unlock()
 	return qctx, func() {
 		if stopTimer != nil {
 			stopTimer()
 		}
 		ss.mu.Lock()
 		ss.cancel = nil
-		ss.query++
 		if ss.watch != nil {
 			ss.watch.Stop()
-			ss.watch = nil
 		}
 		ss.mu.Unlock()
 		cancel(nil)
 	}
 }
 
-// watchClient checks every d, while statement number query runs, that the
-// client is still connected, and cancels the statement when it is not: a
-// client that disconnects during a long query does not leave it running
-// until the query timeout. (Sending results notices a closed connection
-// too, but a query computing before its first row sends nothing.)
-func (ss *session) watchClient(query uint64, cancel context.CancelCauseFunc, d time.Duration) {
+// checkClient, every Config.ClientCheckInterval while a statement runs
+// (the session's one timer, watch), checks that the client is still
+// connected, and cancels the statement when it is not: a client that
+// disconnects during a long query does not leave it running until the
+// query timeout. (Sending results notices a closed connection too, but a
+// query computing before its first row sends nothing.)
+func (ss *session) checkClient() {
+	connected := clientConnected(ss.conn)
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.query != query {
-		return // finished
-	}
-	ss.watch = time.AfterFunc(d, func() {
-		if clientConnected(ss.conn) {
-			ss.watchClient(query, cancel, d)
-			return
-		}
+	switch {
+	case ss.cancel == nil:
+		// finished
+	case connected:
+		ss.watch.Reset(ss.srv.cfg.ClientCheckInterval)
+	default:
 		ss.srv.gone.Add(1)
 		ss.log.Warn("client disconnected during a query: interrupting it", "pid", ss.pid)
-		cancel(errClientGone)
-	})
+		ss.cancel(errClientGone)
+	}
 }
 
 // settle reads the rest of the streaming result, if any, into memory:
