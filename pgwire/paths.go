@@ -95,6 +95,14 @@ func (s *Server) hidePaths(e *pgError) *pgError {
 		return e
 	}
 	c := *e
-	c.Message, c.Detail, c.Hint = s.hider.Replace(e.Message), s.hider.Replace(e.Detail), s.hider.Replace(e.Hint)
+	c.Message, c.Detail, c.Hint = s.hide(e.Message), s.hide(e.Detail), s.hide(e.Hint)
 	return &c
+}
+
+// hide returns msg with the hidden paths replaced.
+func (s *Server) hide(msg string) string {
+	if s.hider == nil {
+		return msg
+	}
+	return s.hider.Replace(msg)
 }

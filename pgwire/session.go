@@ -365,10 +365,7 @@ func (ss *session) sendError(e *pgError) error {
 }
 
 func (ss *session) notice(code, msg string) {
-	if ss.srv.hider != nil {
-		msg = ss.srv.hider.Replace(msg)
-	}
-	ss.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: msg})
+	ss.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: ss.srv.hide(msg)})
 }
 
 // closeAll releases every DuckDB object of the session.
