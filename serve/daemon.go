@@ -471,10 +471,7 @@ func (d *runner) reload(load func() (Config, error)) {
 	d.pg.SetAllowList(allow)
 	d.mu.Lock()
 	prev := d.cfg
-	d.cfg.Endpoint.Allow = next.Endpoint.Allow
-	setTLSKeys(&d.cfg.Endpoint, next.Endpoint)
-	d.cfg.Retention = next.Retention
-	d.cfg.Jobs = next.Jobs
+	setReloadable(&d.cfg, next)
 	d.mu.Unlock()
 	if restartNeeded(prev, next) {
 		d.log.Warn("SIGHUP: some changed settings need a restart (sources, store, listen address, timers)")
@@ -485,15 +482,18 @@ func (d *runner) reload(load func() (Config, error)) {
 	d.log.Info("SIGHUP: configuration reloaded", "allow", next.Endpoint.Allow, "baselines", len(next.Jobs.Baselines), "retain", next.Retention.Retain.text(), "retain_every", next.Retention.RetainAt.String())
 }
 
-// setTLSKeys copies the TLS settings, which SIGHUP applies, from b to a.
-func setTLSKeys(a *Endpoint, b Endpoint) {
-	a.TLS, a.TLSCert, a.TLSKey, a.TLSDir, a.TLSRequired, a.TLSMin = b.TLS, b.TLSCert, b.TLSKey, b.TLSDir, b.TLSRequired, b.TLSMin
+// setReloadable copies the settings SIGHUP applies from b to a: the
+// allow-list, the TLS settings, retention and the baselining jobs.
+func setReloadable(a *Config, b Config) {
+	e := &a.Endpoint
+	e.Allow = b.Endpoint.Allow
+	e.TLS, e.TLSCert, e.TLSKey, e.TLSDir, e.TLSRequired, e.TLSMin = b.TLS, b.TLSCert, b.TLSKey, b.TLSDir, b.TLSRequired, b.TLSMin
+	a.Retention, a.Jobs = b.Retention, b.Jobs
 }
 
 // restartNeeded reports whether settings that only apply at start changed.
 func restartNeeded(a, b Config) bool {
-	a.Endpoint.Allow, a.Retention, a.Jobs = b.Endpoint.Allow, b.Retention, b.Jobs
-	setTLSKeys(&a.Endpoint, b.Endpoint)
+	setReloadable(&a, b)
 	a.LogLevel, a.LogFormat = b.LogLevel, b.LogFormat
 	return fmt.Sprint(a) != fmt.Sprint(b)
 }
