@@ -14,7 +14,7 @@ import (
 // own tables (tapdb_*), the session's catalog views and DuckDB's internal
 // views are hidden from the catalog relations clients list tables with.
 
-// hiddenRel is a condition on a relation name column that is true for the
+// visibleRel is a condition on a relation name column that is false for the
 // names a table list must not show: the store's and the session's tapdb_*.
 func visibleRel(col string) string {
 	return col + ` NOT LIKE 'tapdb\_%' ESCAPE '\'`
