@@ -67,10 +67,7 @@ func (s *Server) allowed(addr net.Addr) bool {
 func (s *Server) refuse(nc net.Conn) {
 	s.refused.Add(1)
 	remote := nc.RemoteAddr()
-	host := remote.String()
-	if ip, ok := addrIP(remote); ok {
-		host = ip.String()
-	}
+	host := hostOf(remote)
 	nc.SetDeadline(time.Now().Add(min(s.cfg.StartupTimeout, refuseTimeout)))
 	user, database, err := s.refuseStartup(nc, host)
 	attrs := []any{"remote", remote.String()}
