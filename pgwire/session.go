@@ -79,10 +79,12 @@ type session struct {
 	catalogInTx bool
 	// simpleCache holds prepared statements of simple queries by text.
 	simpleCache map[string]*cachedStmt
-	rowBuf      []byte
-	rowVals     [][]byte
-	dataRow     pgproto3.DataRow
-	copyData    pgproto3.CopyData
+	// maxRow is Config.MaxRowSize (<= 0: no limit).
+	maxRow   int64
+	rowBuf   []byte
+	rowVals  [][]byte
+	dataRow  pgproto3.DataRow
+	copyData pgproto3.CopyData
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // of the running query, nil if none
@@ -104,6 +106,7 @@ func newSession(srv *Server, conn net.Conn, be *pgproto3.Backend, params map[str
 		portals: make(map[string]*portal),
 		cursors: make(map[string]*cursor),
 		checked: make(map[string]*checkInfo),
+		maxRow:  srv.cfg.MaxRowSize,
 
 		simpleCache: make(map[string]*cachedStmt),
 	}

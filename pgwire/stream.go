@@ -216,7 +216,7 @@ func (d *driverCells) encode(buf []byte, col int) ([]byte, error) {
 // checkRowSize fails with 53200 when an encoded row (or COPY line) of n
 // bytes would exceed Config.MaxRowSize.
 func (ss *session) checkRowSize(n int) error {
-	if limit := ss.srv.cfg.MaxRowSize; limit > 0 && int64(n) > limit {
+	if limit := ss.maxRow; limit > 0 && int64(n) > limit {
 		return &pgError{Severity: "ERROR", Code: codeOutOfMemory,
 			Message: fmt.Sprintf("out of memory: a result row exceeds the limit of %d bytes", limit),
 			Detail:  "One row of the result is too large to send.",
