@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"tapdb/pgwire"
-	"tapdb/schema"
+	"tapdb/store"
 )
 
 // testFlows are the rows of the test store: stime, ltime, proto, saddr,
@@ -35,16 +35,8 @@ func newTestDB(t testing.TB) *sql.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	var cols []string
-	for _, c := range schema.Columns() {
-		if c.Stored() {
-			cols = append(cols, fmt.Sprintf("%q %s", c.Name, c.Type))
-		} else {
-			cols = append(cols, fmt.Sprintf("%q %s GENERATED ALWAYS AS (%s) VIRTUAL", c.Name, c.Type, c.Expr))
-		}
-	}
 	stmts := []string{
-		"CREATE TABLE flows (" + strings.Join(cols, ", ") + ")",
+		store.CreateTableSQL("flows"),
 		"INSERT INTO flows (stime, ltime, proto, saddr, sport, daddr, dport, spkts, dpkts, sbytes, dbytes, state) VALUES " +
 			strings.Join(testFlows, ", "),
 		// A view, for the catalog tests of views.

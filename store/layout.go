@@ -83,10 +83,11 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// createTableSQL is the DDL of the flows table (or of the staging table
-// of a migration) from the column table: the stored columns, then the
-// derived ones as virtual generated columns.
-func createTableSQL(name string) string {
+// CreateTableSQL is the DDL of the flows table under the given name, from
+// the column table: the stored columns, then the derived ones as virtual
+// generated columns. The store makes its table (and a migration's staging
+// table) with it; tests that serve a table of their own use it too.
+func CreateTableSQL(name string) string {
 	var b strings.Builder
 	b.WriteString("CREATE TABLE IF NOT EXISTS " + schema.QuoteIdent(name) + " (")
 	for i, c := range schema.Columns() {
@@ -138,7 +139,7 @@ func (s *Store) createLayout(ctx context.Context) error {
 	if first {
 		return s.migratePartitions(ctx)
 	}
-	if _, err := db.ExecContext(ctx, createTableSQL(flowsTable)); err != nil {
+	if _, err := db.ExecContext(ctx, CreateTableSQL(flowsTable)); err != nil {
 		return fmt.Errorf("create %s: %w", flowsTable, err)
 	}
 	if err := s.rebuildStale(ctx); err != nil {

@@ -53,7 +53,7 @@ func listLegacy(ctx context.Context, q queryer) ([]legacyPartition, error) {
 // catalog tables.
 func (s *Store) migratePartitions(ctx context.Context) error {
 	db := s.DB()
-	if _, err := db.ExecContext(ctx, createTableSQL(stagingTable)); err != nil {
+	if _, err := db.ExecContext(ctx, CreateTableSQL(stagingTable)); err != nil {
 		return fmt.Errorf("migrate: create %s: %w", stagingTable, err)
 	}
 	parts, err := listLegacy(ctx, db)

@@ -112,7 +112,7 @@ func (s *Store) rebuildStale(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+rebuilt); err != nil {
 		return fmt.Errorf("rebuild the flows table: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, createTableSQL(rebuilt)); err != nil {
+	if _, err := tx.ExecContext(ctx, CreateTableSQL(rebuilt)); err != nil {
 		return fmt.Errorf("rebuild the flows table: create: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO "+rebuilt+" ("+storedList()+") SELECT "+selectFrom(have)+" FROM "+flowsTable+" ORDER BY rowid")
