@@ -421,28 +421,21 @@ func (ss *session) catalogMacros() []string {
 }
 
 // installCatalog creates the session's macros and views, once, before the
-// first query that the rewrite pointed at them. Failures are logged: the
-// session works, only catalog queries suffer.
-//
-// Inside a transaction the objects are created in it, and a ROLLBACK
-// drops them: catalogReady is set only outside one; inside one
-// catalogInTx says they exist until the transaction ends, and a COMMIT
-// makes them the session's (endTransaction).
+// first query that the rewrite pointed at them, or before the session's
+// first transaction (BEGIN), so that they are never created inside one: a
+// ROLLBACK would drop them and fail every statement prepared on them.
+// Failures are logged: the session works, only catalog queries suffer.
 func (ss *session) installCatalog(ctx context.Context) {
-	if ss.catalogReady || ss.catalogInTx {
+	if ss.catalogReady {
 		return
 	}
-	inTx := ss.tx != txIdle
-	if !inTx {
-		ss.catalogReady = true
-	}
+	ss.catalogReady = true
 	for _, m := range append(append(ss.catalogMacros(), typeCatalogSQL()...), biCatalogSQL()...) {
 		if _, err := ss.driver(ctx).ExecContext(ctx, m, nil); err != nil {
 			ss.log.Warn("create catalog macro", "sql", m, "err", err)
 			return
 		}
 	}
-	ss.catalogInTx = inTx
 }
 
 func settingsValues(settings map[string][2]string) string {

@@ -3,6 +3,8 @@ package pgwire_test
 import (
 	"context"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // TestCatalogInTransaction: the session's catalog views, first created
@@ -36,4 +38,29 @@ func TestCatalogInTransaction(t *testing.T) {
 	query("in a second transaction")
 	exec("COMMIT")
 	query("after COMMIT")
+}
+
+// The same catalog query before and after a ROLLBACK, in both protocols:
+// statements prepared on the session's catalog objects (pgx's statement
+// cache, the server's simple-query cache) still run, because the objects
+// are made before the first transaction and no rollback drops them.
+func TestCatalogSurvivesRollback(t *testing.T) {
+	_, addr := startServer(t, pgwireConfig(), nil)
+	ctx := context.Background()
+	const q = "SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relname = 'flows'"
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
+		c := connect(t, addr)
+		for i, step := range []string{"BEGIN", "", "ROLLBACK", "", "BEGIN", "", "ROLLBACK", ""} {
+			if step != "" {
+				if _, err := c.Exec(ctx, step, mode); err != nil {
+					t.Fatalf("%v: %s: %v", mode, step, err)
+				}
+				continue
+			}
+			var n int
+			if err := c.QueryRow(ctx, q, mode).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("%v: step %d: %d, %v", mode, i, n, err)
+			}
+		}
+	}
 }

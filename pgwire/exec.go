@@ -399,6 +399,10 @@ func (ss *session) transaction(ctx context.Context, st *stmt, tag *string) *pgEr
 			ss.notice(codeActiveTransaction, "there is already a transaction in progress")
 			return nil
 		}
+		// The session's catalog objects are temporary and DuckDB drops
+		// those a transaction created when it rolls back, with them the
+		// statements prepared on them: make them before any transaction.
+		ss.installCatalog(ctx)
 		if _, err := ss.driver(ctx).ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
 			return toPGError(err, ctx.Err(), context.Cause(ctx))
 		}
@@ -426,8 +430,6 @@ func (ss *session) endTransaction(ctx context.Context, verb string) *pgError {
 	ss.closePortals()
 	ss.closeCursors()
 	ss.tx = txIdle
-	inTx := ss.catalogInTx
-	ss.catalogInTx = false
 	if _, err := ss.driver(ctx).ExecContext(ctx, verb, nil); err != nil {
 		// DuckDB may already have ended a transaction it aborted.
 		if verb == "ROLLBACK" {
@@ -435,8 +437,6 @@ func (ss *session) endTransaction(ctx context.Context, verb string) *pgError {
 		}
 		return toPGError(err, ctx.Err(), context.Cause(ctx))
 	}
-	// A committed transaction keeps the catalog it created.
-	ss.catalogReady = ss.catalogReady || (inTx && verb == "COMMIT")
 	return nil
 }
 

@@ -74,9 +74,6 @@ type session struct {
 	stmtTimeout time.Duration
 	// catalogReady is set once the session's catalog macros exist.
 	catalogReady bool
-	// catalogInTx is set while the macros exist only in the open
-	// transaction (installCatalog).
-	catalogInTx bool
 	// simpleCache holds prepared statements of simple queries by text.
 	simpleCache map[string]*cachedStmt
 	// maxRow is Config.MaxRowSize (<= 0: no limit).
